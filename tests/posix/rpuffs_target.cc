@@ -1,0 +1,102 @@
+// The `rpuffs` target — EXTENSION POINT for the remote mount: rpuffsd serving
+// a fresh data dir on a free loopback port, and `rpuffs HOST:PORT/default MNT
+// -f -o allow_other` mounting its default volume. Registered as a ctest only
+// when both binaries are targets of the build (tests/posix/CMakeLists.txt).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/posix/mount_target.h"
+#include "tests/posix/posix_target.h"
+#include "tests/support/test_support.h"
+
+namespace rpuffs::posix {
+namespace {
+
+bool AcceptsConnections(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+bool BinaryExists(const std::string& path) {
+  if (access(path.c_str(), X_OK) == 0) return true;
+  ADD_FAILURE() << path << " is not built";
+  return false;
+}
+
+class RpuffsTarget : public Target {
+ public:
+  bool Start() override {
+    const std::string server_bin = testing::BinaryPath("server/rpuffsd");
+    const std::string client_bin = testing::BinaryPath("client/rpuffs/rpuffs");
+    if (!BinaryExists(server_bin) || !BinaryExists(client_bin)) return false;
+    return StartServer(server_bin) && StartClient(client_bin) && OpenRootToOthers(root_);
+  }
+
+  void Stop() override {
+    if (client_) UnmountAndReap(*client_, root_, "rpuffs");
+    if (server_) {
+      server_->Signal(SIGTERM);
+      ExpectCleanExit(*server_, "rpuffsd");
+    }
+  }
+
+  const std::string& Root() const override { return root_; }
+  bool IsPrivate() const override { return true; }
+  const char* Name() const override { return "rpuffs"; }
+
+ private:
+  bool StartServer(const std::string& binary) {
+    const int port = testing::FreeLoopbackPort();
+    address_ = "127.0.0.1:" + std::to_string(port);
+    server_ = std::make_unique<testing::Subprocess>(
+        std::vector<std::string>{binary, "--data", dir_.Sub("data"), "--listen", address_});
+    bool up = testing::WaitUntil([&] { return AcceptsConnections(port) || !server_->running(); },
+                                 std::chrono::seconds(15));
+    if (up && server_->running()) return true;
+    ADD_FAILURE() << "rpuffsd did not listen on " << address_ << "; output:\n" << server_->Output();
+    return false;
+  }
+
+  bool StartClient(const std::string& binary) {
+    root_ = dir_.Sub("mnt");
+    if (mkdir(root_.c_str(), 0755) != 0) {
+      ADD_FAILURE() << "mkdir " << root_;
+      return false;
+    }
+    guard_ = std::make_unique<testing::MountGuard>(root_);
+    client_ = std::make_unique<testing::Subprocess>(
+        std::vector<std::string>{binary, address_ + "/default", root_, "-f", "-o", "allow_other"});
+    return WaitForMount(*client_, root_, "rpuffs");
+  }
+
+  // Destroyed in reverse: client (SIGTERM), server, leftover mount, temp dir.
+  testing::TempDir dir_{"rpuffs-posix-remote"};
+  std::unique_ptr<testing::MountGuard> guard_;
+  std::unique_ptr<testing::Subprocess> server_;
+  std::unique_ptr<testing::Subprocess> client_;
+  std::string address_;
+  std::string root_;
+};
+
+}  // namespace
+
+std::unique_ptr<Target> MakeRpuffsTarget() { return std::make_unique<RpuffsTarget>(); }
+
+}  // namespace rpuffs::posix
