@@ -1,0 +1,127 @@
+// VolumeService: the namespace operations — lookup, getattr, setattr, create,
+// mknod, mkdir, unlink, rmdir, symlink, readlink, link, rename.
+#include "server/convert.h"
+#include "server/validate.h"
+#include "server/volume_service.h"
+#include "server/volume_service_impl.h"
+
+namespace rpuffs::server {
+
+grpc::ServerUnaryReactor* VolumeService::Lookup(grpc::CallbackServerContext* ctx, const v1::LookupRequest* req,
+                                                v1::EntryReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    if (int err = FirstError({CheckIno(req->parent()), CheckName(req->name())})) return Refuse(err, rep);
+    return Answer("lookup", call.volume->Lookup(call.caller, req->parent(), req->name()), rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::GetAttr(grpc::CallbackServerContext* ctx,
+                                                 const v1::GetAttrRequest* req, v1::AttrReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    if (int err = CheckIno(req->ino())) return Refuse(err, rep);
+    return Answer("getattr", call.volume->GetAttr(req->ino()), rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::SetAttr(grpc::CallbackServerContext* ctx,
+                                                 const v1::SetAttrRequest* req, v1::AttrReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    int err = FirstError({CheckIno(req->ino()), CheckSetAttr(req->valid(), req->size(), req->atime().nsec(),
+                                                             req->mtime().nsec())});
+    if (err) return Refuse(err, rep);
+    return Answer("setattr", call.volume->SetAttr(call.op, call.caller, req->ino(), ToSetAttrIn(*req)), rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Create(grpc::CallbackServerContext* ctx, const v1::CreateRequest* req,
+                                                v1::CreateReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    if (int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name())})) return Refuse(err, rep);
+    return Answer("create",
+                  call.volume->Create(call.op, call.caller, req->parent(), req->name(), req->mode() & 07777u,
+                                      req->flags()),
+                  rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Mknod(grpc::CallbackServerContext* ctx, const v1::MknodRequest* req,
+                                               v1::EntryReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name()), CheckMknodMode(req->mode())});
+    if (err) return Refuse(err, rep);
+    return Answer("mknod",
+                  call.volume->Mknod(call.op, call.caller, req->parent(), req->name(), req->mode(), req->rdev()),
+                  rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Mkdir(grpc::CallbackServerContext* ctx, const v1::MkdirRequest* req,
+                                               v1::EntryReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    if (int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name())})) return Refuse(err, rep);
+    return Answer("mkdir",
+                  call.volume->Mkdir(call.op, call.caller, req->parent(), req->name(), req->mode() & 07777u),
+                  rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Unlink(grpc::CallbackServerContext* ctx, const v1::UnlinkRequest* req,
+                                                v1::ErrReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    if (int err = FirstError({CheckIno(req->parent()), CheckName(req->name())})) return Refuse(err, rep);
+    return Answer("unlink", call.volume->Unlink(call.op, call.caller, req->parent(), req->name()), rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Rmdir(grpc::CallbackServerContext* ctx, const v1::RmdirRequest* req,
+                                               v1::ErrReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    if (int err = FirstError({CheckIno(req->parent()), CheckName(req->name())})) return Refuse(err, rep);
+    return Answer("rmdir", call.volume->Rmdir(call.op, call.caller, req->parent(), req->name()), rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Symlink(grpc::CallbackServerContext* ctx,
+                                                 const v1::SymlinkRequest* req, v1::EntryReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    int err =
+        FirstError({CheckIno(req->parent()), CheckNewName(req->name()), CheckSymlinkTarget(req->target())});
+    if (err) return Refuse(err, rep);
+    return Answer("symlink",
+                  call.volume->Symlink(call.op, call.caller, req->parent(), req->name(), req->target()), rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Readlink(grpc::CallbackServerContext* ctx,
+                                                  const v1::ReadlinkRequest* req, v1::ReadlinkReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    if (int err = CheckIno(req->ino())) return Refuse(err, rep);
+    return Answer("readlink", call.volume->Readlink(req->ino()), rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Link(grpc::CallbackServerContext* ctx, const v1::LinkRequest* req,
+                                              v1::EntryReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    int err = FirstError({CheckIno(req->ino()), CheckIno(req->new_parent()), CheckNewName(req->new_name())});
+    if (err) return Refuse(err, rep);
+    return Answer("link",
+                  call.volume->Link(call.op, call.caller, req->ino(), req->new_parent(), req->new_name()), rep);
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Rename(grpc::CallbackServerContext* ctx, const v1::RenameRequest* req,
+                                                v1::ErrReply* rep) {
+  return Inline(ctx, req, [&](Call& call) {
+    // Neither name may be "." or "..": renaming those is refused as rename(2) does.
+    int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name()), CheckIno(req->new_parent()),
+                          CheckNewName(req->new_name()), CheckRenameFlags(req->flags())});
+    if (err) return Refuse(err, rep);
+    return Answer("rename",
+                  call.volume->Rename(call.op, call.caller, req->parent(), req->name(), req->new_parent(),
+                                      req->new_name(), req->flags()),
+                  rep);
+  });
+}
+
+}  // namespace rpuffs::server

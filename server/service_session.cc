@@ -1,0 +1,93 @@
+// VolumeService: Hello, KeepAlive, Goodbye — opening, renewing and closing
+// sessions.
+#include <cerrno>
+
+#include "server/convert.h"
+#include "server/volume_service.h"
+#include "server/volume_service_impl.h"
+
+namespace rpuffs::server {
+namespace {
+
+constexpr uint32_t kProtocolVersion = 1;
+constexpr char kDefaultVolume[] = "default";
+
+// Compares without an early exit, so timing tells nothing about the content.
+bool TokenMatches(const std::string& expected, const std::string& given) {
+  if (expected.size() != given.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
+  return diff == 0;
+}
+
+void FillLimits(uint32_t block_size, v1::VolumeLimits* limits) {
+  limits->set_name_max(storage::kNameMax);
+  limits->set_block_size(block_size);
+  limits->set_max_io(storage::kMaxIo);
+  limits->set_xattr_name_max(storage::kXattrNameMax);
+  limits->set_xattr_value_max(storage::kXattrValueMax);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* VolumeService::Hello(grpc::CallbackServerContext* ctx, const v1::HelloRequest* req,
+                                               v1::HelloReply* rep) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (!config_.token.empty() && !TokenMatches(config_.token, req->token())) {
+    spdlog::warn("event=bad-token peer={} client={}", ctx->peer(), req->client_name());
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "bad token"));
+    return reactor;
+  }
+  const std::string volume_name = req->volume().empty() ? kDefaultVolume : req->volume();
+  storage::Volume* volume = store_->Find(volume_name);
+  uint64_t session = req->resume_session_id();
+  if (req->protocol_version() != kProtocolVersion) {
+    rep->set_err(EPROTONOSUPPORT);
+  } else if (volume == nullptr) {
+    rep->set_err(ENOENT);
+  } else if (session != 0 && !sessions_->Resume(session, volume_name)) {
+    rep->set_err(ESTALE);
+  } else if (session == 0) {
+    storage::Result<uint64_t> created = sessions_->Create(volume_name, volume);
+    rep->set_err(WireErrno("hello", created.status()));
+    if (created.ok()) session = created.value();
+  }
+  if (rep->err() == 0) {
+    rep->set_session_id(session);
+    rep->set_root_ino(storage::kRootIno);
+    FillLimits(config_.block_size, rep->mutable_limits());
+    rep->set_lease_ms(config_.lease_ms);
+    rep->set_protocol_version(kProtocolVersion);
+    rep->set_server_version(RPUFFS_VERSION);
+    spdlog::info("event=session-open session={:x} volume={} client={} client_id={:x} resumed={} peer={}",
+                 session, volume_name, req->client_name(), req->client_id(), req->resume_session_id() != 0,
+                 ctx->peer());
+  } else {
+    spdlog::debug("event=hello-refused volume={} errno={} peer={}", volume_name, rep->err(), ctx->peer());
+  }
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* VolumeService::KeepAlive(grpc::CallbackServerContext* ctx,
+                                                   const v1::KeepAliveRequest* req, v1::ErrReply* rep) {
+  // Begin() has renewed the lease; nothing else to do.
+  return Inline(ctx, req, [rep](Call&) {
+    rep->set_err(0);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* VolumeService::Goodbye(grpc::CallbackServerContext* ctx,
+                                                 const v1::GoodbyeRequest* req, v1::ErrReply* rep) {
+  return Inline(ctx, req, [this, rep](Call& call) {
+    uint64_t id = call.session->id();
+    std::string volume = call.session->volume_name();
+    call.session = SessionRef();
+    grpc::Status st = Answer("goodbye", sessions_->Close(id), rep);
+    spdlog::info("event=session-close session={:x} volume={}", id, volume);
+    return st;
+  });
+}
+
+}  // namespace rpuffs::server

@@ -1,0 +1,129 @@
+// server/volume_service — the rpuffs.v1.Volume gRPC service. It only adapts:
+// resolve the session, validate the request (server/validate.h), call one
+// storage function, fill the reply (server/convert.h). Its handlers are split
+// by concern across service_session.cc, service_metadata.cc,
+// service_files.cc and service_dirs.cc.
+//
+// Threading: gRPC's callback API. Handlers run the storage call inline on the
+// gRPC thread, except Fsync and synced Release, which block on fdatasync and
+// run on the WorkerPool, finishing the reactor from there. The store, session
+// table and pool are not owned and must outlive the gRPC server.
+//
+// Errors: filesystem errors travel in the reply's `err`; gRPC status is
+// UNAUTHENTICATED for a bad token or an unknown/expired session,
+// INVALID_ARGUMENT for a missing header or an over-1-MiB read/write, and
+// INTERNAL if a handler threw (logged).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "proto/rpuffs.grpc.pb.h"
+#include "server/session_table.h"
+#include "server/worker_pool.h"
+#include "storage/store.h"
+
+namespace rpuffs::server {
+
+struct ServiceConfig {
+  std::string token;          // empty: no token required
+  uint32_t lease_ms = 60000;  // reported in HelloReply
+  uint32_t block_size = 0;    // storage block size, reported in limits
+};
+
+class VolumeService final : public v1::Volume::CallbackService {
+ public:
+  VolumeService(storage::Store* store, SessionTable* sessions, WorkerPool* pool, ServiceConfig config);
+
+  // ---- session (service_session.cc)
+  grpc::ServerUnaryReactor* Hello(grpc::CallbackServerContext* ctx, const v1::HelloRequest* req,
+      v1::HelloReply* rep) override;
+  grpc::ServerUnaryReactor* KeepAlive(grpc::CallbackServerContext* ctx, const v1::KeepAliveRequest* req,
+      v1::ErrReply* rep) override;
+  grpc::ServerUnaryReactor* Goodbye(grpc::CallbackServerContext* ctx, const v1::GoodbyeRequest* req,
+      v1::ErrReply* rep) override;
+  // ---- metadata (service_metadata.cc)
+  grpc::ServerUnaryReactor* Lookup(grpc::CallbackServerContext* ctx, const v1::LookupRequest* req,
+      v1::EntryReply* rep) override;
+  grpc::ServerUnaryReactor* GetAttr(grpc::CallbackServerContext* ctx, const v1::GetAttrRequest* req,
+      v1::AttrReply* rep) override;
+  grpc::ServerUnaryReactor* SetAttr(grpc::CallbackServerContext* ctx, const v1::SetAttrRequest* req,
+      v1::AttrReply* rep) override;
+  grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* ctx, const v1::CreateRequest* req,
+      v1::CreateReply* rep) override;
+  grpc::ServerUnaryReactor* Mknod(grpc::CallbackServerContext* ctx, const v1::MknodRequest* req,
+      v1::EntryReply* rep) override;
+  grpc::ServerUnaryReactor* Mkdir(grpc::CallbackServerContext* ctx, const v1::MkdirRequest* req,
+      v1::EntryReply* rep) override;
+  grpc::ServerUnaryReactor* Unlink(grpc::CallbackServerContext* ctx, const v1::UnlinkRequest* req,
+      v1::ErrReply* rep) override;
+  grpc::ServerUnaryReactor* Rmdir(grpc::CallbackServerContext* ctx, const v1::RmdirRequest* req,
+      v1::ErrReply* rep) override;
+  grpc::ServerUnaryReactor* Symlink(grpc::CallbackServerContext* ctx, const v1::SymlinkRequest* req,
+      v1::EntryReply* rep) override;
+  grpc::ServerUnaryReactor* Readlink(grpc::CallbackServerContext* ctx, const v1::ReadlinkRequest* req,
+      v1::ReadlinkReply* rep) override;
+  grpc::ServerUnaryReactor* Link(grpc::CallbackServerContext* ctx, const v1::LinkRequest* req,
+      v1::EntryReply* rep) override;
+  grpc::ServerUnaryReactor* Rename(grpc::CallbackServerContext* ctx, const v1::RenameRequest* req,
+      v1::ErrReply* rep) override;
+  // ---- files (service_files.cc)
+  grpc::ServerUnaryReactor* Open(grpc::CallbackServerContext* ctx, const v1::OpenRequest* req,
+      v1::OpenReply* rep) override;
+  grpc::ServerUnaryReactor* Release(grpc::CallbackServerContext* ctx, const v1::ReleaseRequest* req,
+      v1::ErrReply* rep) override;
+  grpc::ServerUnaryReactor* Read(grpc::CallbackServerContext* ctx, const v1::ReadRequest* req,
+      v1::ReadReply* rep) override;
+  grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* ctx, const v1::WriteRequest* req,
+      v1::WriteReply* rep) override;
+  grpc::ServerUnaryReactor* Fsync(grpc::CallbackServerContext* ctx, const v1::FsyncRequest* req,
+      v1::ErrReply* rep) override;
+  grpc::ServerUnaryReactor* Fallocate(grpc::CallbackServerContext* ctx, const v1::FallocateRequest* req,
+      v1::AttrReply* rep) override;
+  grpc::ServerUnaryReactor* Statfs(grpc::CallbackServerContext* ctx, const v1::StatfsRequest* req,
+      v1::StatfsReply* rep) override;
+  // ---- directories, xattrs, forget (service_dirs.cc)
+  grpc::ServerUnaryReactor* Readdir(grpc::CallbackServerContext* ctx, const v1::ReaddirRequest* req,
+      v1::ReaddirReply* rep) override;
+  grpc::ServerUnaryReactor* SetXattr(grpc::CallbackServerContext* ctx, const v1::SetXattrRequest* req,
+      v1::ErrReply* rep) override;
+  grpc::ServerUnaryReactor* GetXattr(grpc::CallbackServerContext* ctx, const v1::GetXattrRequest* req,
+      v1::GetXattrReply* rep) override;
+  grpc::ServerUnaryReactor* ListXattr(grpc::CallbackServerContext* ctx, const v1::ListXattrRequest* req,
+      v1::ListXattrReply* rep) override;
+  grpc::ServerUnaryReactor* RemoveXattr(grpc::CallbackServerContext* ctx, const v1::RemoveXattrRequest* req,
+      v1::ErrReply* rep) override;
+  grpc::ServerUnaryReactor* Forget(grpc::CallbackServerContext* ctx, const v1::ForgetRequest* req,
+      v1::ErrReply* rep) override;
+
+ private:
+  // What a request after Hello runs with.
+  struct Call {
+    SessionRef session;  // keeps the session from being reaped meanwhile
+    storage::Volume* volume = nullptr;
+    storage::OpId op;
+    storage::Caller caller;
+  };
+
+  // Resolves hdr (nullptr when absent) into *call, renewing the lease.
+  grpc::Status Begin(const v1::RequestHeader* hdr, Call* call);
+  // Runs fn(Call&) -> grpc::Status on this gRPC thread and finishes the call.
+  template <class Req, class Fn>
+  grpc::ServerUnaryReactor* Inline(grpc::CallbackServerContext* ctx, const Req* req, Fn&& fn);
+  // Resolves the session here; if defer(Call&) says so, runs fn on the worker
+  // pool and finishes there, else runs it inline.
+  template <class Req, class Defer, class Fn>
+  grpc::ServerUnaryReactor* Deferred(grpc::CallbackServerContext* ctx, const Req* req, Defer defer, Fn fn);
+  // fn(call), with an escaping exception logged and answered INTERNAL.
+  template <class Fn>
+  static grpc::Status Guarded(const std::string& op, Fn& fn, Call& call);
+
+  storage::Store* const store_;
+  SessionTable* const sessions_;
+  WorkerPool* const pool_;
+  const ServiceConfig config_;
+};
+
+}  // namespace rpuffs::server
