@@ -1,0 +1,143 @@
+#include "client/remote/remote_volume.h"
+
+#include <unistd.h>
+
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "client/remote/channel.h"
+
+namespace rpuffs::remote {
+namespace {
+
+constexpr auto kDrainTimeout = std::chrono::seconds(5);
+constexpr auto kGoodbyeTimeout = std::chrono::seconds(2);
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "rpuffs";
+  return buf;
+}
+
+RemoteVolume::ConnectError HelloStatusError(const grpc::Status& st, const std::string& target) {
+  switch (st.error_code()) {
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return {EACCES, "server " + target + " refused the token: " + st.error_message()};
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return {ECONNREFUSED, "cannot reach rpuffsd at " + target + ": " + st.error_message()};
+    default:
+      return {EIO, "Hello to " + target + " failed: gRPC code " +
+                       std::to_string(static_cast<int>(st.error_code())) + " " + st.error_message()};
+  }
+}
+
+RemoteVolume::ConnectError HelloReplyError(int err, const RemoteOptions& o) {
+  switch (err) {
+    case ENOENT: return {ENOENT, "no volume '" + o.volume + "' on " + o.target};
+    case EPROTONOSUPPORT: return {err, "server " + o.target + " does not speak protocol version 1"};
+    default: return {err, "server " + o.target + " refused the session: " + strerror(err)};
+  }
+}
+
+}  // namespace
+
+void CallControl::Cancel() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cancelled_ = true;
+  if (live_) live_->TryCancel();
+}
+
+bool CallControl::cancelled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cancelled_;
+}
+
+void CallControl::SetLiveContext(grpc::ClientContext* ctx) {
+  std::lock_guard<std::mutex> lock(mu_);
+  live_ = ctx;
+  // A Cancel() that came before the context existed still applies.
+  if (live_ && cancelled_) live_->TryCancel();
+}
+
+RemoteVolume::RemoteVolume(const RemoteOptions& options, std::shared_ptr<grpc::Channel> channel)
+    : options_(options), client_id_(std::random_device{}() | (uint64_t{std::random_device{}()} << 32)),
+      channel_(std::move(channel)), stub_(v1::Volume::NewStub(channel_)) {
+  if (options_.client_name.empty()) options_.client_name = HostName();
+}
+
+std::unique_ptr<RemoteVolume> RemoteVolume::Connect(const RemoteOptions& options,
+                                                    ConnectError* error) {
+  std::unique_ptr<RemoteVolume> vol(new RemoteVolume(options, MakeChannel(options.target)));
+  // Fail fast: a server that is down answers UNAVAILABLE at once instead of
+  // this call waiting for it (STACK-NOTES §1.2).
+  grpc::ClientContext ctx;
+  ctx.set_deadline(Clock::now() + options.connect_timeout);
+  v1::HelloReply rep;
+  grpc::Status st = vol->stub_->Hello(&ctx, vol->MakeHello(0), &rep);
+  if (!st.ok()) {
+    *error = HelloStatusError(st, options.target);
+    return nullptr;
+  }
+  if (int err = ErrnoFromReply(rep.err()); err != 0) {
+    *error = HelloReplyError(err, options);
+    return nullptr;
+  }
+  if (rep.session_id() == 0 || rep.root_ino() == 0) {
+    *error = {EPROTO, "server " + options.target + " sent a Hello reply without session or root"};
+    return nullptr;
+  }
+  vol->hello_ = rep;
+  vol->session_.Adopt(rep.session_id());
+  spdlog::info("event=session_open target={} volume={} session={} lease_ms={}", options.target,
+               options.volume, rep.session_id(), rep.lease_ms());
+  vol->keepalive_thread_ = std::thread([v = vol.get()] { v->KeepAliveLoop(); });
+  return vol;
+}
+
+RemoteVolume::~RemoteVolume() {
+  closing_ = true;
+  {
+    std::lock_guard<std::mutex> lock(keepalive_mu_);
+  }
+  keepalive_cv_.notify_all();
+  if (keepalive_thread_.joinable()) keepalive_thread_.join();
+  CancelAllAndWait();
+  if (session_.id() == 0) return;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(Clock::now() + kGoodbyeTimeout);
+  v1::GoodbyeRequest req;
+  req.mutable_hdr()->set_session_id(session_.id());
+  req.mutable_hdr()->set_acked_below(session_.AckedBelow());
+  v1::ErrReply rep;
+  grpc::Status st = stub_->Goodbye(&ctx, req, &rep);
+  if (!st.ok()) spdlog::debug("event=goodbye_failed code={}", st.error_code());
+}
+
+void RemoteVolume::CallEnded(CallControl* call) {
+  std::lock_guard<std::mutex> lock(calls_mu_);
+  live_calls_.erase(call);
+  if (live_calls_.empty()) calls_cv_.notify_all();
+}
+
+void RemoteVolume::CancelAllAndWait() {
+  std::unique_lock<std::mutex> lock(calls_mu_);
+  for (CallControl* call : live_calls_) call->Cancel();
+  if (!calls_cv_.wait_for(lock, kDrainTimeout, [this] { return live_calls_.empty(); })) {
+    spdlog::warn("event=calls_left_at_close count={}", live_calls_.size());
+  }
+}
+
+v1::HelloRequest RemoteVolume::MakeHello(uint64_t resume_session_id) const {
+  v1::HelloRequest req;
+  req.set_protocol_version(1);
+  req.set_volume(options_.volume);
+  req.set_client_id(client_id_);
+  req.set_token(options_.token);
+  req.set_resume_session_id(resume_session_id);
+  req.set_client_name(options_.client_name);
+  return req;
+}
+
+}  // namespace rpuffs::remote

@@ -1,0 +1,104 @@
+// RemoteVolume across server failures: kill -9 and restart, grace expiry,
+// cancellation, and a session the server no longer knows.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include <grpcpp/create_channel.h>
+
+#include "tests/client/remote/remote_test_util.h"
+#include "tests/client/remote/rpuffsd_process.h"
+
+namespace rpuffs::remote {
+namespace {
+
+using rpuffs::testing::RpuffsdProcess;
+
+template <class Req, class Rep>
+std::future<int> CallAsync(RemoteVolume& v, const Rpc<Req, Rep>& rpc, Req req,
+                           std::shared_ptr<CallControl>* control = nullptr) {
+  auto p = std::make_shared<std::promise<int>>();
+  auto f = p->get_future();
+  auto c = v.Call(rpc, std::move(req), Done<Rep>([p](int err, Rep&) { p->set_value(err); }));
+  if (control) *control = c;
+  return f;
+}
+
+TEST(RemoteFaults, WriteIssuedWhileServerIsDownCompletesAfterRestart) {
+  RpuffsdProcess server;
+  auto v = ConnectOrFail(server.address());
+  ASSERT_TRUE(v);
+  uint64_t ino = 0;
+  uint64_t fh = CreateFile(*v, "f", &ino);
+  ASSERT_NE(fh, 0u);
+  server.Kill9();
+  std::string block = Pattern(1 << 20, 'k');  // > 256 KiB: gRPC itself would not retry it
+  v1::WriteRequest w;
+  w.set_ino(ino);
+  w.set_fh(fh);
+  w.set_data(block);
+  auto pending = CallAsync(*v, kWrite, w);
+  EXPECT_EQ(pending.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  server.Start();
+  ASSERT_EQ(pending.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_EQ(pending.get(), 0);
+  std::string back;
+  ASSERT_EQ(ReadAt(*v, ino, fh, 0, 1 << 20, &back), 0);  // the handle survived the restart
+  EXPECT_EQ(back, block);
+}
+
+TEST(RemoteFaults, CallFailsWithEIOAfterGraceAndVolumeRecovers) {
+  RpuffsdProcess server;
+  auto v = ConnectOrFail(server.address(), std::chrono::milliseconds(800));
+  ASSERT_TRUE(v);
+  server.Kill9();
+  v1::GetAttrRequest req;
+  req.set_ino(v->root_ino());
+  EXPECT_EQ(CallSync(*v, kGetAttr, req), EIO);
+  server.Start();
+  v1::AttrReply rep;
+  bool back = rpuffs::testing::WaitUntil([&] { return CallSync(*v, kGetAttr, req, &rep) == 0; },
+                                         std::chrono::seconds(20));
+  EXPECT_TRUE(back);
+}
+
+TEST(RemoteFaults, CancelledCallCompletesWithEINTR) {
+  RpuffsdProcess server;
+  auto v = ConnectOrFail(server.address());
+  ASSERT_TRUE(v);
+  server.Kill9();  // the call now waits for the server
+  v1::GetAttrRequest req;
+  req.set_ino(v->root_ino());
+  std::shared_ptr<CallControl> control;
+  auto pending = CallAsync(*v, kGetAttr, req, &control);
+  control->Cancel();
+  ASSERT_EQ(pending.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(pending.get(), EINTR);
+}
+
+TEST(RemoteFaults, ForgottenSessionIsReplacedAndHandlesReopened) {
+  RpuffsdProcess server;
+  auto v = ConnectOrFail(server.address());
+  ASSERT_TRUE(v);
+  uint64_t ino = 0;
+  uint64_t fh = CreateFile(*v, "kept", &ino);
+  ASSERT_NE(fh, 0u);
+  ASSERT_EQ(WriteAt(*v, ino, fh, 0, "hello"), 0);
+  uint64_t old_session = v->session_id();
+  // Close the session behind the client's back, as an expired lease would.
+  auto stub = v1::Volume::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  v1::GoodbyeRequest bye;
+  bye.mutable_hdr()->set_session_id(old_session);
+  v1::ErrReply bye_rep;
+  ASSERT_TRUE(stub->Goodbye(&ctx, bye, &bye_rep).ok());
+  std::string back;
+  ASSERT_EQ(ReadAt(*v, ino, fh, 0, 5, &back), 0);
+  EXPECT_EQ(back, "hello");
+  EXPECT_NE(v->session_id(), old_session);
+  EXPECT_EQ(v->recoveries(), 1u);
+}
+
+}  // namespace
+}  // namespace rpuffs::remote

@@ -1,0 +1,39 @@
+// tests/client/remote — a real rpuffsd for client tests: its own data dir and
+// a free loopback port, started on construction and waited for until it
+// accepts connections; Kill9()/Restart() for fault tests (same port, same
+// data). The destructor stops it (SIGTERM, then SIGKILL) and removes the dir.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_support.h"
+
+namespace rpuffs::testing {
+
+class RpuffsdProcess {
+ public:
+  explicit RpuffsdProcess(std::vector<std::string> extra_args = {});
+  const std::string& address() const { return address_; }  // "127.0.0.1:PORT"
+  int port() const { return port_; }
+  const std::string& data_dir() const { return data_.path(); }
+  bool running() { return process_ && process_->running(); }
+  std::string Output() const { return process_ ? process_->Output() : ""; }
+
+  void Kill9();     // SIGKILL and reap
+  void Start();     // (re)start on the same port and data dir; waits until it listens
+  int Stop();       // SIGTERM; returns the wait status
+
+ private:
+  TempDir data_;
+  int port_;
+  std::string address_;
+  std::vector<std::string> extra_args_;
+  std::unique_ptr<Subprocess> process_;
+};
+
+// Does something accept TCP connections on 127.0.0.1:port?
+bool PortAccepts(int port);
+
+}  // namespace rpuffs::testing
