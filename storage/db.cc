@@ -1,0 +1,131 @@
+#include "storage/db.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/table.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "storage/keys.h"
+
+namespace rpuffs::storage {
+namespace {
+
+std::shared_ptr<rocksdb::Cache> SharedBlockCache() {
+  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(128 << 20);
+  return cache;
+}
+
+rocksdb::ColumnFamilyOptions BaseCfOptions() {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.block_cache = SharedBlockCache();
+  table.format_version = 5;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  cf.level_compaction_dynamic_level_bytes = true;
+  cf.write_buffer_size = 64 << 20;
+  return cf;
+}
+
+rocksdb::ColumnFamilyOptions MetaCfOptions() {
+  rocksdb::ColumnFamilyOptions cf = BaseCfOptions();
+  std::shared_ptr<rocksdb::MergeOperator> add;
+  // Counters are blind uint64 adds (negative deltas wrap, which is exact mod 2^64).
+  rocksdb::MergeOperator::CreateFromString(rocksdb::ConfigOptions(), "uint64add", &add);
+  cf.merge_operator = add;
+  return cf;
+}
+
+rocksdb::ColumnFamilyOptions DataCfOptions() {
+  rocksdb::ColumnFamilyOptions cf = BaseCfOptions();
+  cf.enable_blob_files = true;
+  cf.min_blob_size = 4096;
+  cf.enable_blob_garbage_collection = true;
+  cf.blob_compression_type = rocksdb::kLZ4Compression;
+  cf.write_buffer_size = 128 << 20;
+  return cf;
+}
+
+}  // namespace
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsNotFound()) return Status(ENOENT);
+  std::string text = s.ToString();
+  if (s.IsIOError() && (text.find("lock") != std::string::npos || text.find("Lock") != std::string::npos))
+    return Status(EBUSY, text);
+  if (s.IsNoSpace()) return Status(ENOSPC, text);
+  return Status(EIO, text);
+}
+
+Result<std::unique_ptr<VolumeDb>> VolumeDb::Open(const std::string& path, rocksdb::Env* env,
+                                                 bool sync_all_writes) {
+  rocksdb::DBOptions options;
+  options.IncreaseParallelism(2);
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_open_files = -1;
+  options.bytes_per_sync = 1 << 20;
+  if (env != nullptr) options.env = env;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, MetaCfOptions()},
+      {"data", DataCfOptions()},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::unique_ptr<VolumeDb> v(new VolumeDb());
+  rocksdb::Status s = rocksdb::DB::Open(options, path, cfs, &handles, &v->db_);
+  if (!s.ok()) return FromRocks(s);
+  v->meta_ = handles[0];
+  v->data_ = handles[1];
+  v->sync_all_writes_ = sync_all_writes;
+  return v;
+}
+
+VolumeDb::~VolumeDb() {
+  if (db_ == nullptr) return;
+  db_->DestroyColumnFamilyHandle(meta_);
+  db_->DestroyColumnFamilyHandle(data_);
+  db_->Close().PermitUncheckedError();
+  delete db_;
+}
+
+Status VolumeDb::Get(const rocksdb::ReadOptions& ro, rocksdb::ColumnFamilyHandle* cf,
+                     const std::string& key, std::string* value) const {
+  return FromRocks(db_->Get(ro, cf, key, value));
+}
+
+Status VolumeDb::GetMeta(const std::string& key, std::string* value) const {
+  return Get(rocksdb::ReadOptions(), meta_, key, value);
+}
+
+Status VolumeDb::Write(rocksdb::WriteBatch* batch, bool sync) {
+  if (failed_.load()) return Status(EIO, "volume stopped after a failed write");
+  rocksdb::WriteOptions wo;
+  wo.sync = sync || sync_all_writes_;
+  rocksdb::Status s = db_->Write(wo, batch);
+  if (!s.ok()) {
+    failed_.store(true);
+    Status st = FromRocks(s);
+    return Status(st.err() == ENOSPC ? ENOSPC : EIO, st.message());
+  }
+  return Status::Ok();
+}
+
+Status VolumeDb::SyncWal() {
+  rocksdb::WriteBatch batch;
+  // A synced write of a no-op counter delta syncs the WAL up to here (unlike
+  // SyncWAL(), this also works on MemEnv).
+  std::string zero;
+  PutLE64(&zero, 0);
+  batch.Merge(meta_, CounterKey(CounterId::kInodes), zero);
+  return Write(&batch, true);
+}
+
+}  // namespace rpuffs::storage

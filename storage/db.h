@@ -1,0 +1,62 @@
+// storage/db.h — one volume's RocksDB: opening it with the project's options,
+// its two column families, reads that turn RocksDB statuses into errnos (the
+// one conversion point), and writes with a sticky error.
+//
+// Column families: "default" holds metadata (keys.h), "data" holds file
+// blocks with BlobDB enabled (values >= 4 KiB go to blob files). A shared LRU
+// block cache, bloom filters, LZ4 with ZSTD at the bottom level.
+//
+// Writes: unsynced WAL unless `sync` (or VolumeOptions::sync_all_writes).
+// A failed write makes every later write fail with EIO (we cannot know what
+// reached the WAL), as LevelDB's background error does.
+//
+// Thread-safe. Close() (or the destructor) releases the handles and closes the
+// database; no iterator may be alive then.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "storage/result.h"
+
+namespace rpuffs::storage {
+
+// RocksDB status -> errno status: ok -> 0, NotFound -> ENOENT, busy lock -> EBUSY,
+// no space -> ENOSPC, anything else -> EIO with RocksDB's text.
+Status FromRocks(const rocksdb::Status& s);
+
+class VolumeDb {
+ public:
+  // Opens (creating if missing) the database at `path`. `env` may be null.
+  static Result<std::unique_ptr<VolumeDb>> Open(const std::string& path, rocksdb::Env* env,
+                                                bool sync_all_writes);
+  ~VolumeDb();
+  VolumeDb(const VolumeDb&) = delete;
+  VolumeDb& operator=(const VolumeDb&) = delete;
+
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* meta() const { return meta_; }
+  rocksdb::ColumnFamilyHandle* data() const { return data_; }
+
+  // ENOENT when missing.
+  Status Get(const rocksdb::ReadOptions& ro, rocksdb::ColumnFamilyHandle* cf, const std::string& key,
+             std::string* value) const;
+  Status GetMeta(const std::string& key, std::string* value) const;
+  Status Write(rocksdb::WriteBatch* batch, bool sync);
+  // A synced empty-ish write: makes every earlier write durable.
+  Status SyncWal();
+
+ private:
+  VolumeDb() = default;
+  rocksdb::DB* db_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* data_ = nullptr;
+  bool sync_all_writes_ = false;
+  std::atomic<bool> failed_{false};
+};
+
+}  // namespace rpuffs::storage

@@ -1,0 +1,28 @@
+#include "storage/volume_internal.h"
+
+#include "storage/volume_impl.h"
+
+namespace rpuffs::storage::internal {
+namespace {
+
+rocksdb::ColumnFamilyHandle* Cf(VolumeImpl* v, Family family) {
+  return family == Family::kMeta ? v->db().meta() : v->db().data();
+}
+
+}  // namespace
+
+Status RawPut(Volume* volume, Family family, const std::string& key, const std::string& value) {
+  auto* v = static_cast<VolumeImpl*>(volume);
+  rocksdb::WriteBatch batch;
+  batch.Put(Cf(v, family), key, value);
+  return v->db().Write(&batch, false);
+}
+
+Status RawDelete(Volume* volume, Family family, const std::string& key) {
+  auto* v = static_cast<VolumeImpl*>(volume);
+  rocksdb::WriteBatch batch;
+  batch.Delete(Cf(v, family), key);
+  return v->db().Write(&batch, false);
+}
+
+}  // namespace rpuffs::storage::internal

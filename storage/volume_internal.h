@@ -1,0 +1,19 @@
+// storage/volume_internal.h — test-only access below the API: raw writes that
+// bypass every rule, so tests can break a volume on purpose and see Fsck
+// report it. Never used by production code.
+#pragma once
+
+#include <string>
+
+#include "storage/result.h"
+#include "storage/volume.h"
+
+namespace rpuffs::storage::internal {
+
+enum class Family { kMeta, kData };
+
+// Puts/deletes one key exactly as given (keys.h documents the layout).
+Status RawPut(Volume* volume, Family family, const std::string& key, const std::string& value);
+Status RawDelete(Volume* volume, Family family, const std::string& key);
+
+}  // namespace rpuffs::storage::internal
