@@ -1,0 +1,71 @@
+// FileData: sparse chunks, holes as zeros, allocation accounting.
+#include "client/memfs/file_data.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace rpuffs::memfs {
+namespace {
+
+constexpr uint64_t kChunk = FileData::kChunkSize;
+
+std::string ReadRange(const FileData& data, uint64_t offset, size_t size) {
+  std::string out(size, 'X');
+  data.Read(offset, size, &out[0]);
+  return out;
+}
+
+TEST(FileDataTest, WriteAcrossChunkBoundaryReadsBack) {
+  FileData data;
+  const std::string text = "boundary-crossing";
+  data.Write(kChunk - 5, text.data(), text.size());
+  EXPECT_EQ(ReadRange(data, kChunk - 5, text.size()), text);
+  EXPECT_EQ(ReadRange(data, kChunk - 7, 2), std::string(2, '\0'));
+  // Two chunks, each rounded to whole 4 KiB blocks.
+  EXPECT_EQ(data.allocated_bytes(), kChunk + 4096);
+}
+
+TEST(FileDataTest, HolesReadAsZerosAndCostNothing) {
+  FileData data;
+  const uint64_t far = uint64_t{1} << 40;
+  data.Write(far, "x", 1);
+  EXPECT_EQ(data.allocated_bytes(), 4096u);
+  EXPECT_EQ(ReadRange(data, far - 3, 4), std::string(3, '\0') + "x");
+  EXPECT_EQ(ReadRange(data, 12345, 100), std::string(100, '\0'));
+}
+
+TEST(FileDataTest, TruncateDropsBytesAndAllocation) {
+  FileData data;
+  const std::string big(3 * kChunk, 'a');
+  data.Write(0, big.data(), big.size());
+  EXPECT_EQ(data.allocated_bytes(), 3 * kChunk);
+  data.Truncate(kChunk + 10);
+  EXPECT_EQ(data.allocated_bytes(), kChunk + 4096);
+  EXPECT_EQ(ReadRange(data, kChunk + 8, 4), std::string("aa") + std::string(2, '\0'));
+  data.Truncate(0);
+  EXPECT_EQ(data.allocated_bytes(), 0u);
+  EXPECT_EQ(ReadRange(data, 0, 4), std::string(4, '\0'));
+}
+
+TEST(FileDataTest, PunchHoleZeroesAndFreesWholeChunks) {
+  FileData data;
+  const std::string big(3 * kChunk, 'b');
+  data.Write(0, big.data(), big.size());
+  data.PunchHole(100, 2 * kChunk);  // part of chunk 0, all of chunk 1, part of chunk 2
+  EXPECT_EQ(ReadRange(data, 98, 4), std::string("bb") + std::string(2, '\0'));
+  EXPECT_EQ(ReadRange(data, 2 * kChunk + 98, 4), std::string(2, '\0') + "bb");
+  EXPECT_EQ(data.allocated_bytes(), 4096 + kChunk);  // chunk 0 cut to 100 bytes, chunk 2 kept
+}
+
+TEST(FileDataTest, AllocateAndGrowthAgree) {
+  FileData data;
+  EXPECT_EQ(data.GrowthFor(10, 2 * kChunk), 2 * kChunk + 4096);
+  data.Allocate(10, 2 * kChunk);
+  EXPECT_EQ(data.allocated_bytes(), kChunk + kChunk + 4096);
+  EXPECT_EQ(data.GrowthFor(0, 100), 0u);
+  EXPECT_EQ(ReadRange(data, 0, 8), std::string(8, '\0'));
+}
+
+}  // namespace
+}  // namespace rpuffs::memfs
