@@ -1,8 +1,5 @@
 // The `memfs` target: rpuffs-memfs (the puffs framework's in-memory example)
 // mounted in the foreground under a temp dir for the whole run.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,16 +17,7 @@ class MemfsTarget : public Target {
  public:
   bool Start() override {
     const std::string binary = testing::BinaryPath("client/memfs/rpuffs-memfs");
-    if (access(binary.c_str(), X_OK) != 0) {
-      ADD_FAILURE() << binary << " is not built";
-      return false;
-    }
-    root_ = dir_.Sub("mnt");
-    if (mkdir(root_.c_str(), 0755) != 0) {
-      ADD_FAILURE() << "mkdir " << root_;
-      return false;
-    }
-    guard_ = std::make_unique<testing::MountGuard>(root_);
+    if (!BinaryIsBuilt(binary) || !MakeMountPoint(dir_, &root_, &guard_)) return false;
     // rpuffs-memfs adds default_permissions itself; allow_other lets the
     // unprivileged children of the permission tests in.
     daemon_ = std::make_unique<testing::Subprocess>(

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -39,6 +40,23 @@ void UnmountAndReap(testing::Subprocess& daemon, const std::string& mountpoint, 
   EXPECT_EQ(rc, 0) << "fusermount3 -u " << mountpoint << ": " << output;
   ExpectCleanExit(daemon, what);
   EXPECT_FALSE(testing::IsFuseMounted(mountpoint)) << mountpoint << " is still mounted";
+}
+
+bool BinaryIsBuilt(const std::string& path) {
+  if (access(path.c_str(), X_OK) == 0) return true;
+  ADD_FAILURE() << path << " is not built";
+  return false;
+}
+
+bool MakeMountPoint(const testing::TempDir& dir, std::string* mountpoint,
+                    std::unique_ptr<testing::MountGuard>* guard) {
+  *mountpoint = dir.Sub("mnt");
+  if (mkdir(mountpoint->c_str(), 0755) != 0) {
+    ADD_FAILURE() << "mkdir " << *mountpoint << ": " << strerror(errno);
+    return false;
+  }
+  *guard = std::make_unique<testing::MountGuard>(*mountpoint);
+  return true;
 }
 
 bool OpenRootToOthers(const std::string& root) {

@@ -6,6 +6,7 @@
 // throwing; both wait with deadlines and never hang.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "tests/support/test_support.h"
@@ -22,6 +23,14 @@ void UnmountAndReap(testing::Subprocess& daemon, const std::string& mountpoint, 
 
 // Expects `process` (already signalled or unmounted) to exit 0 within the deadline.
 void ExpectCleanExit(testing::Subprocess& process, const char* what);
+
+// False (with a failure recorded) unless `path` is an executable.
+bool BinaryIsBuilt(const std::string& path);
+
+// Makes `<dir>/mnt` and a guard that lazily unmounts it whatever happens.
+// Returns false (failure recorded) if mkdir fails.
+bool MakeMountPoint(const testing::TempDir& dir, std::string* mountpoint,
+                    std::unique_ptr<testing::MountGuard>* guard);
 
 // The usual mount point permissions: others may search it (the permission
 // tests run as an unprivileged uid). Records a failure if chmod fails.

@@ -88,23 +88,19 @@ std::string PreadString(int fd, size_t len, off_t offset) {
   return out;
 }
 
-struct stat StatOf(const std::string& path) {
+namespace {
+struct stat StatWith(int (*call)(const char*, struct stat*), const char* what, const std::string& path) {
   struct stat st{};
-  if (stat(path.c_str(), &st) != 0) {
-    ADD_FAILURE() << "stat " << path << ": " << strerror(errno);
+  if (call(path.c_str(), &st) != 0) {
+    ADD_FAILURE() << what << " " << path << ": " << strerror(errno);
     st = {};
   }
   return st;
 }
+}  // namespace
 
-struct stat LstatOf(const std::string& path) {
-  struct stat st{};
-  if (lstat(path.c_str(), &st) != 0) {
-    ADD_FAILURE() << "lstat " << path << ": " << strerror(errno);
-    st = {};
-  }
-  return st;
-}
+struct stat StatOf(const std::string& path) { return StatWith(stat, "stat", path); }
+struct stat LstatOf(const std::string& path) { return StatWith(lstat, "lstat", path); }
 
 std::vector<std::string> ListDir(const std::string& path) {
   std::vector<std::string> names;

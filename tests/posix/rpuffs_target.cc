@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -34,18 +33,12 @@ bool AcceptsConnections(int port) {
   return ok;
 }
 
-bool BinaryExists(const std::string& path) {
-  if (access(path.c_str(), X_OK) == 0) return true;
-  ADD_FAILURE() << path << " is not built";
-  return false;
-}
-
 class RpuffsTarget : public Target {
  public:
   bool Start() override {
     const std::string server_bin = testing::BinaryPath("server/rpuffsd");
     const std::string client_bin = testing::BinaryPath("client/rpuffs/rpuffs");
-    if (!BinaryExists(server_bin) || !BinaryExists(client_bin)) return false;
+    if (!BinaryIsBuilt(server_bin) || !BinaryIsBuilt(client_bin)) return false;
     return StartServer(server_bin) && StartClient(client_bin) && OpenRootToOthers(root_);
   }
 
@@ -75,12 +68,7 @@ class RpuffsTarget : public Target {
   }
 
   bool StartClient(const std::string& binary) {
-    root_ = dir_.Sub("mnt");
-    if (mkdir(root_.c_str(), 0755) != 0) {
-      ADD_FAILURE() << "mkdir " << root_;
-      return false;
-    }
-    guard_ = std::make_unique<testing::MountGuard>(root_);
+    if (!MakeMountPoint(dir_, &root_, &guard_)) return false;
     client_ = std::make_unique<testing::Subprocess>(
         std::vector<std::string>{binary, address_ + "/default", root_, "-f", "-o", "allow_other"});
     return WaitForMount(*client_, root_, "rpuffs");
