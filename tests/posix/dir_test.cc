@@ -56,6 +56,36 @@ TEST_F(DirTest, ReaddirListsDotAndDotDot) {
   EXPECT_EQ(others, 0);
 }
 
+TEST_F(DirTest, ReaddirReportsTypesAndInodesOfEntries) {
+  ASSERT_TRUE(WriteFile(Path("file"), "x"));
+  ASSERT_EQ(ErrnoOf(mkdir(Path("dir").c_str(), 0755)), 0);
+  ASSERT_EQ(ErrnoOf(symlink("file", Path("link").c_str())), 0);
+  ASSERT_EQ(ErrnoOf(mkfifo(Path("fifo").c_str(), 0644)), 0);
+  const std::map<std::string, unsigned char> want{
+      {"file", DT_REG}, {"dir", DT_DIR}, {"link", DT_LNK}, {"fifo", DT_FIFO}};
+  DIR* d = opendir(dir_.c_str());
+  ASSERT_NE(d, nullptr);
+  int matched = 0;
+  while (dirent* e = readdir(d)) {
+    auto it = want.find(e->d_name);
+    if (it == want.end()) continue;
+    ++matched;
+    EXPECT_EQ(e->d_type, it->second) << e->d_name;
+    EXPECT_EQ(e->d_ino, LstatOf(Path(e->d_name)).st_ino) << e->d_name;
+  }
+  closedir(d);
+  EXPECT_EQ(matched, 4);
+}
+
+TEST_F(DirTest, DotAndDotDotResolveToTheDirectoryAndItsParent) {
+  ASSERT_EQ(ErrnoOf(mkdir(Path("d").c_str(), 0755)), 0);
+  EXPECT_EQ(StatOf(Path("d/.")).st_ino, StatOf(Path("d")).st_ino);
+  EXPECT_EQ(StatOf(Path("d/..")).st_ino, StatOf(dir_).st_ino);
+  ASSERT_TRUE(WriteFile(Path("a"), "a"));
+  ASSERT_TRUE(WriteFile(Path("b"), "b"));
+  EXPECT_NE(StatOf(Path("a")).st_ino, StatOf(Path("b")).st_ino);
+}
+
 struct DirErrorCase {
   const char* name;
   enum Op { kMkdir, kRmdir } op;

@@ -120,7 +120,9 @@ TEST_F(OpenTest, OpeningADirectoryForWritingFailsWithEISDIR) {
     EXPECT_EQ(errno, EISDIR) << "flags " << flags;
   }
   Fd ro = Open(Path("d"), O_RDONLY);
-  EXPECT_TRUE(ro.ok()) << "read-only open of a directory: " << strerror(errno);
+  ASSERT_TRUE(ro.ok()) << "read-only open of a directory: " << strerror(errno);
+  char c;
+  EXPECT_EQ(ErrnoOf(read(ro.get(), &c, 1)), EISDIR);
 }
 
 struct OpenErrorCase {
