@@ -85,6 +85,9 @@ Status VolumeImpl::Recover() {
     root.atime = root.mtime = root.ctime = Now();
     Mutation m(this, OpId{});
     m.PutInode(root);
+    std::string limit;
+    PutLE64(&limit, ino_limit_);
+    m.PutMeta(CounterKey(CounterId::kNextInoLimit), limit);
     m.AddInodes(1);
     m.RequireSync();
     s = StatusOf(m.Commit(Outcome()));
