@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "tests/posix/posix_fixture.h"
@@ -92,6 +93,9 @@ struct DirErrorCase {
   const char* path;  // the test dir holds file "f", empty dir "e", dir "full" with "full/x"
   int expected_errno;
 };
+
+// gtest prints a failing case by its name rather than its bytes.
+void PrintTo(const DirErrorCase& c, std::ostream* os) { *os << c.name; }
 
 class DirErrorTest : public PosixTest, public ::testing::WithParamInterface<DirErrorCase> {};
 

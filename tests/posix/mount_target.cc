@@ -51,6 +51,9 @@ bool BinaryIsBuilt(const std::string& path) {
 bool MakeMountPoint(const testing::TempDir& dir, std::string* mountpoint,
                     std::unique_ptr<testing::MountGuard>* guard) {
   *mountpoint = dir.Sub("mnt");
+  // The unprivileged children of the permission tests must reach the mount
+  // point through the temp dir, which mkdtemp made 0700.
+  if (!OpenRootToOthers(dir.path())) return false;
   if (mkdir(mountpoint->c_str(), 0755) != 0) {
     ADD_FAILURE() << "mkdir " << *mountpoint << ": " << strerror(errno);
     return false;

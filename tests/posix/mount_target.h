@@ -27,7 +27,7 @@ void ExpectCleanExit(testing::Subprocess& process, const char* what);
 // False (with a failure recorded) unless `path` is an executable.
 bool BinaryIsBuilt(const std::string& path);
 
-// Makes `<dir>/mnt` and a guard that lazily unmounts it whatever happens.
+// Opens `dir` to others (0755), makes `<dir>/mnt` and a guard that lazily unmounts it whatever happens.
 // Returns false (failure recorded) if mkdir fails.
 bool MakeMountPoint(const testing::TempDir& dir, std::string* mountpoint,
                     std::unique_ptr<testing::MountGuard>* guard);

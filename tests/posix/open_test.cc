@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ostream>
 #include <string>
 
 #include "tests/posix/posix_fixture.h"
@@ -131,6 +132,9 @@ struct OpenErrorCase {
   int flags;
   int expected_errno;
 };
+
+// gtest prints a failing case by its name rather than its bytes.
+void PrintTo(const OpenErrorCase& c, std::ostream* os) { *os << c.what; }
 
 class OpenErrorTest : public PosixTest, public ::testing::WithParamInterface<OpenErrorCase> {};
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ostream>
 #include <string>
 
 #include "tests/posix/as_user.h"
@@ -42,6 +43,9 @@ struct AccessCase {
   int flags;
   int expected_errno;
 };
+
+// gtest prints a failing case by its name rather than its bytes.
+void PrintTo(const AccessCase& c, std::ostream* os) { *os << c.name; }
 
 class FileAccessTest : public PermissionTest, public ::testing::WithParamInterface<AccessCase> {};
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ostream>
 #include <string>
 
 #include "tests/posix/posix_fixture.h"
@@ -78,6 +79,9 @@ struct RenameErrorCase {
   const char* to;
   int expected_errno;
 };
+
+// gtest prints a failing case by its name rather than its bytes.
+void PrintTo(const RenameErrorCase& c, std::ostream* os) { *os << c.name; }
 
 class RenameErrorTest : public RenameTest, public ::testing::WithParamInterface<RenameErrorCase> {};
 

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include "tests/posix/posix_fixture.h"
@@ -113,6 +114,9 @@ struct CtimeCase {
   int (*op)(const std::string& dir);  // changes dir/f's inode; returns an errno
   const char* name_after;             // where the inode is found afterwards
 };
+
+// gtest prints a failing case by its name rather than its bytes.
+void PrintTo(const CtimeCase& c, std::ostream* os) { *os << c.name; }
 
 class CtimeTest : public TimesTest, public ::testing::WithParamInterface<CtimeCase> {};
 
