@@ -117,7 +117,11 @@ int RunDaemon(const ServerOptions& options) {
 
   int sig = WaitForStopSignal();
   spdlog::info("event=stopping signal={}", strsignal(sig));
-  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  // Calls in flight get kShutdownGrace to finish; then gRPC is shut down at
+  // once (cancelling stragglers and dropping idle connections).
+  bool drained = service.Drain(std::chrono::steady_clock::now() + kShutdownGrace);
+  if (!drained) spdlog::warn("event=shutdown-cancel reason=\"calls still running after grace period\"");
+  server->Shutdown(std::chrono::system_clock::now());
   server.reset();
   pool.Stop();
   sessions.StopReaper();

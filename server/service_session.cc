@@ -33,6 +33,11 @@ void FillLimits(uint32_t block_size, v1::VolumeLimits* limits) {
 grpc::ServerUnaryReactor* VolumeService::Hello(grpc::CallbackServerContext* ctx, const v1::HelloRequest* req,
                                                v1::HelloReply* rep) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  Call counted;
+  if (!Admit(&counted)) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"));
+    return reactor;
+  }
   if (!config_.token.empty() && !TokenMatches(config_.token, req->token())) {
     spdlog::warn("event=bad-token peer={} client={}", ctx->peer(), req->client_name());
     reactor->Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "bad token"));

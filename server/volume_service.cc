@@ -1,5 +1,7 @@
 #include "server/volume_service.h"
 
+#include <thread>
+
 #include "server/convert.h"
 #include "server/volume_service_impl.h"
 
@@ -9,7 +11,25 @@ VolumeService::VolumeService(storage::Store* store, SessionTable* sessions, Work
                              ServiceConfig config)
     : store_(store), sessions_(sessions), pool_(pool), config_(std::move(config)) {}
 
+bool VolumeService::Admit(Call* call) {
+  // Increment first, then look: Drain() sets the flag first, then looks at
+  // the count, so one of the two always sees the other.
+  in_flight_.fetch_add(1);
+  call->counted_by = this;
+  return !draining_.load();
+}
+
+bool VolumeService::Drain(std::chrono::steady_clock::time_point deadline) {
+  draining_.store(true);
+  while (in_flight_.load() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
 grpc::Status VolumeService::Begin(const v1::RequestHeader* hdr, Call* call) {
+  if (!Admit(call)) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down");
   if (hdr == nullptr) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "missing hdr");
   call->session = sessions_->Acquire(hdr->session_id());
   if (!call->session) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "unknown session");

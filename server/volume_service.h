@@ -15,6 +15,8 @@
 // INTERNAL if a handler threw (logged).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -36,6 +38,13 @@ struct ServiceConfig {
 class VolumeService final : public v1::Volume::CallbackService {
  public:
   VolumeService(storage::Store* store, SessionTable* sessions, WorkerPool* pool, ServiceConfig config);
+
+  // Shutdown, phase one: from now on new requests get UNAVAILABLE; waits
+  // until the requests already admitted have finished, or until `deadline`.
+  // Returns true if none is left. (gRPC's own Shutdown also waits for idle
+  // clients to hang up, so rpuffsd drains here and then shuts gRPC down at
+  // once.) Thread-safe.
+  bool Drain(std::chrono::steady_clock::time_point deadline);
 
   // ---- session (service_session.cc)
   grpc::ServerUnaryReactor* Hello(grpc::CallbackServerContext* ctx, const v1::HelloRequest* req,
@@ -101,13 +110,23 @@ class VolumeService final : public v1::Volume::CallbackService {
  private:
   // What a request after Hello runs with.
   struct Call {
+    Call() = default;
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+    ~Call() {
+      if (counted_by) counted_by->in_flight_.fetch_sub(1);
+    }
     SessionRef session;  // keeps the session from being reaped meanwhile
     storage::Volume* volume = nullptr;
     storage::OpId op;
     storage::Caller caller;
+    VolumeService* counted_by = nullptr;  // in_flight_ counts this call until it dies
   };
 
-  // Resolves hdr (nullptr when absent) into *call, renewing the lease.
+  // Counts *call as in flight (until it is destroyed); false while draining.
+  bool Admit(Call* call);
+  // Admits, then resolves hdr (nullptr when absent) into *call, renewing the
+  // session's lease.
   grpc::Status Begin(const v1::RequestHeader* hdr, Call* call);
   // Runs fn(Call&) -> grpc::Status on this gRPC thread and finishes the call.
   template <class Req, class Fn>
@@ -124,6 +143,8 @@ class VolumeService final : public v1::Volume::CallbackService {
   SessionTable* const sessions_;
   WorkerPool* const pool_;
   const ServiceConfig config_;
+  std::atomic<bool> draining_{false};
+  std::atomic<int> in_flight_{0};
 };
 
 }  // namespace rpuffs::server
