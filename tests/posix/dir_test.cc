@@ -9,6 +9,7 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "tests/posix/posix_fixture.h"
 
@@ -182,6 +183,47 @@ TEST_F(DirTest, ReaddirWhileDeletingSeesEveryEntryOnceAndEmptiesTheDirectory) {
   EXPECT_EQ(repeated, 0);
   EXPECT_TRUE(ListDir(Path("big")).empty());
   EXPECT_EQ(ErrnoOf(rmdir(Path("big").c_str())), 0);
+}
+
+TEST_F(DirTest, ReaddirWhileCreatingSeesEveryOldEntryExactlyOnce) {
+  ASSERT_EQ(ErrnoOf(mkdir(Path("big").c_str(), 0755)), 0);
+  ASSERT_NO_FATAL_FAILURE(FillDir(Path("big"), kBigDirEntries));
+  DIR* d = opendir(Path("big").c_str());
+  ASSERT_NE(d, nullptr);
+  std::map<std::string, int> seen;
+  int created = 0;
+  // New names may or may not show up, but never twice, and no old name may be
+  // skipped or repeated.
+  while (dirent* e = readdir(d)) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    ++seen[e->d_name];
+    if (created < kBigDirEntries / 2) {
+      Fd fd(openat(dirfd(d), ("new-" + std::to_string(created++)).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+      EXPECT_TRUE(fd.ok());
+    }
+  }
+  closedir(d);
+  int old_missing = 0, repeated = 0;
+  for (int i = 0; i < kBigDirEntries; ++i) old_missing += seen.count(EntryName(i)) ? 0 : 1;
+  for (auto& kv : seen) repeated += kv.second > 1 ? 1 : 0;
+  EXPECT_EQ(old_missing, 0);
+  EXPECT_EQ(repeated, 0);
+  EXPECT_EQ(ListDir(Path("big")).size(), static_cast<size_t>(kBigDirEntries + created));
+}
+
+TEST_F(DirTest, SeekdirReturnsToATelldirPosition) {
+  ASSERT_NO_FATAL_FAILURE(FillDir(dir_, 300));
+  DIR* d = opendir(dir_.c_str());
+  ASSERT_NE(d, nullptr);
+  for (int i = 0; i < 150; ++i) ASSERT_NE(readdir(d), nullptr);
+  const long mark = telldir(d);
+  std::vector<std::string> first, second;
+  while (dirent* e = readdir(d)) first.emplace_back(e->d_name);
+  seekdir(d, mark);
+  while (dirent* e = readdir(d)) second.emplace_back(e->d_name);
+  closedir(d);
+  EXPECT_EQ(first.size(), 152u);  // 302 entries with "." and "..", 150 read before the mark
+  EXPECT_EQ(first, second);
 }
 
 TEST_F(DirTest, RewinddirStartsTheListingOver) {

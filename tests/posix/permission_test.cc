@@ -109,6 +109,16 @@ TEST_F(PermissionTest, AccessReportsTheCallersRights) {
   EXPECT_EQ(RunAs(kAlice, [&] { return ErrnoOf(access(f.c_str(), X_OK)); }), EACCES);
 }
 
+TEST_F(PermissionTest, RootGetsExecuteOnlyWhenSomeExecuteBitIsSet) {
+  ASSERT_NO_FATAL_FAILURE(MakeRootFile("plain", 0666));
+  ASSERT_NO_FATAL_FAILURE(MakeRootFile("script", 0744));
+  EXPECT_EQ(ErrnoOf(access(Path("plain").c_str(), X_OK)), EACCES);
+  EXPECT_EQ(ErrnoOf(access(Path("script").c_str(), X_OK)), 0);
+  // Reading and writing need no bits at all for root.
+  ASSERT_EQ(ErrnoOf(chmod(Path("plain").c_str(), 0)), 0);
+  EXPECT_EQ(ErrnoOf(access(Path("plain").c_str(), R_OK | W_OK)), 0);
+}
+
 TEST_F(PermissionTest, GroupBitsApplyToGroupMembers) {
   ASSERT_NO_FATAL_FAILURE(MakeRootFile("f", 0640));
   ASSERT_EQ(ErrnoOf(chown(Path("f").c_str(), 0, 4242)), 0);
