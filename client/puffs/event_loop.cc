@@ -1,0 +1,234 @@
+#include "client/puffs/event_loop.h"
+
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "client/puffs/continuation.h"
+
+namespace rpuffs::puffs {
+namespace {
+
+thread_local EventLoop* t_loop = nullptr;
+
+// Sets t_loop for the duration of a loop iteration (loops may nest in tests).
+class CurrentLoop {
+ public:
+  explicit CurrentLoop(EventLoop* loop) : saved_(t_loop) { t_loop = loop; }
+  ~CurrentLoop() { t_loop = saved_; }
+
+ private:
+  EventLoop* saved_;
+};
+
+void ReadCounter(int fd) {
+  uint64_t value;
+  while (read(fd, &value, sizeof value) == sizeof value) {
+  }
+}
+
+}  // namespace
+
+EventLoop::EventLoop() {
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  timerfd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  wakefd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epfd_ < 0 || timerfd_ < 0 || wakefd_ < 0) {
+    int err = errno;
+    CloseFds();
+    throw std::system_error(err, std::generic_category(), "event loop set-up");
+  }
+  AddFd(timerfd_, EPOLLIN, [this](uint32_t) { OnTimerFd(); });
+  AddFd(wakefd_, EPOLLIN, [this](uint32_t) { ReadCounter(wakefd_); });
+}
+
+EventLoop::~EventLoop() { CloseFds(); }
+
+void EventLoop::CloseFds() {
+  for (int fd : {sigfd_, wakefd_, timerfd_, epfd_}) {
+    if (fd >= 0) close(fd);
+  }
+  sigfd_ = wakefd_ = timerfd_ = epfd_ = -1;
+}
+
+EventLoop* EventLoop::Current() { return t_loop; }
+
+int EventLoop::AddFd(int fd, uint32_t events, FdCallback cb) {
+  if (fds_.count(fd)) return EEXIST;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.fd = fd;
+  if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) return errno;
+  fds_[fd] = {events, std::make_shared<FdCallback>(std::move(cb))};
+  return 0;
+}
+
+int EventLoop::ModifyFd(int fd, uint32_t events) {
+  auto it = fds_.find(fd);
+  if (it == fds_.end()) return ENOENT;
+  if (it->second.first == events) return 0;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.fd = fd;
+  if (epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) != 0) return errno;
+  it->second.first = events;
+  return 0;
+}
+
+int EventLoop::RemoveFd(int fd) {
+  auto it = fds_.find(fd);
+  if (it == fds_.end()) return ENOENT;
+  fds_.erase(it);
+  if (epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr) != 0) return errno;
+  return 0;
+}
+
+uint32_t EventLoop::WatchedEvents(int fd) const {
+  auto it = fds_.find(fd);
+  return it == fds_.end() ? 0 : it->second.first;
+}
+
+EventLoop::TimerId EventLoop::AddTimer(Clock::time_point deadline, std::function<void()> cb) {
+  TimerId id = next_timer_++;
+  auto it = timers_.emplace(deadline, Timer{id, std::move(cb)});
+  timer_index_[id] = it;
+  if (it == timers_.begin()) ArmTimerFd();
+  return id;
+}
+
+bool EventLoop::CancelTimer(TimerId id) {
+  auto it = timer_index_.find(id);
+  if (it == timer_index_.end()) return false;
+  bool was_first = it->second == timers_.begin();
+  timers_.erase(it->second);
+  timer_index_.erase(it);
+  if (was_first) ArmTimerFd();
+  return true;
+}
+
+void EventLoop::ArmTimerFd() {
+  itimerspec spec{};
+  if (!timers_.empty()) {
+    auto delta = timers_.begin()->first - Clock::now();
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(delta).count();
+    if (ns < 1) ns = 1;  // 0 would disarm: fire as soon as possible instead
+    spec.it_value.tv_sec = ns / 1000000000;
+    spec.it_value.tv_nsec = ns % 1000000000;
+  }
+  timerfd_settime(timerfd_, 0, &spec, nullptr);
+}
+
+void EventLoop::OnTimerFd() {
+  ReadCounter(timerfd_);
+  // Run only what is due now; callbacks may add or cancel timers.
+  const auto now = Clock::now();
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    auto it = timers_.begin();
+    std::function<void()> cb = std::move(it->second.cb);
+    timer_index_.erase(it->second.id);
+    timers_.erase(it);
+    cb();
+  }
+  ArmTimerFd();
+}
+
+int EventLoop::SleepUntil(Clock::time_point deadline) {
+  Continuation* me = Continuation::Current();
+  if (me == nullptr) return EINVAL;
+  bool fired = false;
+  TimerId id = AddTimer(deadline, [me, &fired] {
+    fired = true;
+    Continuation::Continue(me);
+  });
+  // Cancels the timer however this frame ends: resumed early by someone
+  // else, or unwound because the continuation is being destroyed.
+  struct CancelOnExit {
+    EventLoop* loop;
+    TimerId id;
+    ~CancelOnExit() { loop->CancelTimer(id); }
+  } cancel{this, id};
+  Continuation::Yield();
+  return fired ? 0 : EINTR;
+}
+
+int EventLoop::HandleSignals(std::function<void(int)> cb) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, sig);
+  if (int err = pthread_sigmask(SIG_BLOCK, &set, nullptr); err != 0) return err;
+  if (sigfd_ < 0) {
+    sigfd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (sigfd_ < 0) return errno;
+    if (int err = AddFd(sigfd_, EPOLLIN, [this](uint32_t) { OnSignalFd(); }); err != 0) return err;
+  }
+  signal_cb_ = std::move(cb);
+  return 0;
+}
+
+void EventLoop::OnSignalFd() {
+  signalfd_siginfo info;
+  while (read(sigfd_, &info, sizeof info) == sizeof info) {
+    spdlog::info("loop: signal={}", static_cast<int>(info.ssi_signo));
+    if (signal_cb_) signal_cb_(static_cast<int>(info.ssi_signo));
+  }
+}
+
+void EventLoop::Wake() {
+  uint64_t one = 1;
+  ssize_t n = write(wakefd_, &one, sizeof one);
+  (void)n;  // EAGAIN means the counter is already non-zero: a wake is pending
+}
+
+int EventLoop::WaitTimeoutMs(int requested) const {
+  if (Continuation::HasScheduled()) return 0;
+  int bound = static_cast<int>(loop_timeout_.count());
+  if (bound <= 0) return requested;
+  return requested < 0 ? bound : std::min(requested, bound);
+}
+
+void EventLoop::RunOnce(int timeout_ms) {
+  CurrentLoop current(this);
+  Continuation::RunScheduled();
+  if (loop_fn_) loop_fn_();
+  if (stop_) return;
+  epoll_event events[64];
+  int n = epoll_wait(epfd_, events, 64, WaitTimeoutMs(timeout_ms));
+  for (int i = 0; i < n; ++i) {
+    auto it = fds_.find(events[i].data.fd);
+    if (it == fds_.end()) continue;  // removed by an earlier callback
+    std::shared_ptr<FdCallback> cb = it->second.second;
+    (*cb)(events[i].events);
+  }
+  Continuation::RunScheduled();
+}
+
+int EventLoop::Run(StackPool& pool) {
+  stop_ = false;
+  auto loop_cc = Continuation::Create(pool, [this] {
+    while (!stop_) RunOnce(-1);
+  });
+  // The loop body never yields on its own; if a callback yields it by
+  // mistake, resume it rather than lose the loop.
+  while (!loop_cc->finished()) Continuation::Continue(loop_cc.get());
+  if (auto ex = loop_cc->TakeException()) {
+    try {
+      std::rethrow_exception(ex);
+    } catch (const std::exception& e) {
+      spdlog::error("loop: exception what=\"{}\"", e.what());
+    } catch (...) {
+      spdlog::error("loop: non-standard exception");
+    }
+    return EIO;
+  }
+  return 0;
+}
+
+}  // namespace rpuffs::puffs

@@ -1,0 +1,114 @@
+// client/puffs — the one event loop: epoll over every fd the daemon watches.
+//
+// Any fd can join with a callback (the FUSE channel, framed-I/O sockets, an
+// eventfd fed by another library's threads). A timerfd carries the timers,
+// a signalfd the termination signals, and continuations queued with
+// Continuation::Schedule() run at the start of every iteration. Run() runs
+// the loop itself inside a continuation, as puffs does, so callbacks may
+// resume request continuations (Continuation::Continue) directly.
+//
+// Threading: everything here is loop-thread only, except Wake(), which any
+// thread may call. Callbacks run on the loop thread and must not block.
+// Only SleepUntil()/SleepFor() suspend (the calling continuation).
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "client/puffs/stack_pool.h"
+
+namespace rpuffs::puffs {
+
+class EventLoop {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using FdCallback = std::function<void(uint32_t events)>;
+  using TimerId = uint64_t;
+
+  // Throws std::system_error if epoll, timerfd or eventfd cannot be created.
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // The loop running (Run/RunOnce) on this thread, or nullptr.
+  static EventLoop* Current();
+
+  // Watches `fd` for `events` (EPOLLIN, EPOLLOUT, ...). The loop does not own
+  // the fd. Returns 0 or an errno (EEXIST if already watched).
+  int AddFd(int fd, uint32_t events, FdCallback cb);
+  // Changes the watched events; returns 0 or an errno (ENOENT if not watched).
+  int ModifyFd(int fd, uint32_t events);
+  // Stops watching; safe from inside that fd's own callback. 0 or an errno.
+  int RemoveFd(int fd);
+  bool HasFd(int fd) const { return fds_.count(fd) != 0; }
+  // The events currently watched on fd (0 if not watched).
+  uint32_t WatchedEvents(int fd) const;
+
+  // Runs `cb` on the loop thread once `deadline` has passed.
+  TimerId AddTimer(Clock::time_point deadline, std::function<void()> cb);
+  // Returns false if the timer already ran or never existed.
+  bool CancelTimer(TimerId id);
+  size_t TimerCount() const { return timers_.size(); }
+
+  // REQUIRES: inside a continuation. Suspends it until `deadline`. Returns 0
+  // at the deadline, or EINTR if the continuation was resumed earlier by
+  // someone else (e.g. scheduled from an interrupt callback).
+  int SleepUntil(Clock::time_point deadline);
+  int SleepFor(Clock::duration d) { return SleepUntil(Clock::now() + d); }
+
+  // Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (threads created
+  // afterwards inherit that) and delivers them to `cb` through a signalfd.
+  // Returns 0 or an errno.
+  int HandleSignals(std::function<void(int signo)> cb);
+
+  // `fn` runs once per loop iteration (puffs's loop function).
+  void SetLoopFunction(std::function<void()> fn) { loop_fn_ = std::move(fn); }
+  // The loop never waits longer than `timeout` (0 = no bound), so the loop
+  // function runs at least that often.
+  void SetLoopTimeout(std::chrono::milliseconds timeout) { loop_timeout_ = timeout; }
+
+  // Runs the loop inside a continuation with a stack from `pool` until Stop().
+  // Returns 0, or EIO if the loop body threw (logged).
+  int Run(StackPool& pool);
+  // One iteration, waiting at most `timeout_ms` (-1 = until something
+  // happens). For tests and for callers that drive the loop themselves.
+  void RunOnce(int timeout_ms);
+  // Makes Run() return after the current iteration. Loop thread only.
+  void Stop() { stop_ = true; }
+  bool stopped() const { return stop_; }
+  // Any thread: interrupts a wait in epoll (e.g. after queuing work).
+  void Wake();
+
+ private:
+  struct Timer {
+    TimerId id;
+    std::function<void()> cb;
+  };
+  void CloseFds();
+  void ArmTimerFd();
+  void OnTimerFd();
+  void OnSignalFd();
+  int WaitTimeoutMs(int requested) const;
+
+  int epfd_ = -1;
+  int timerfd_ = -1;
+  int wakefd_ = -1;
+  int sigfd_ = -1;
+  bool stop_ = false;
+  std::unordered_map<int, std::pair<uint32_t, std::shared_ptr<FdCallback>>> fds_;
+  std::multimap<Clock::time_point, Timer> timers_;
+  std::unordered_map<TimerId, std::multimap<Clock::time_point, Timer>::iterator> timer_index_;
+  TimerId next_timer_ = 1;
+  std::function<void()> loop_fn_;
+  std::chrono::milliseconds loop_timeout_{0};
+  std::function<void(int)> signal_cb_;
+};
+
+}  // namespace rpuffs::puffs

@@ -1,0 +1,115 @@
+// client/puffs — the FUSE channel: libfuse 3.14's low-level API driven by
+// our own event loop.
+//
+// Mount() creates the session with only the ops the filesystem filled in
+// (the kernel gets ENOSYS for the rest), mounts, and puts the non-blocking
+// /dev/fuse fd into the loop. Each request read off the fd is COPIED into a
+// buffer its continuation owns, then libfuse parses it inside that
+// continuation and calls one dispatch function (fuse_dispatch_*.cc), which
+// calls the op and sends one reply. FORGET, BATCH_FORGET, INTERRUPT, INIT
+// and DESTROY are handled inline on the loop continuation.
+//
+// libfuse 3.14 never sends PARALLEL_DIROPS to the kernel; our custom writev
+// ORs it into the INIT reply (STACK-NOTES §3.2).
+//
+// Threading: loop thread only. Lookup counts are kept here and reach
+// ops.reclaim when the kernel forgets an inode.
+#pragma once
+
+#include <fuse_lowlevel.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "client/puffs/event_loop.h"
+#include "client/puffs/ops.h"
+#include "client/puffs/request.h"
+#include "client/puffs/stack_pool.h"
+
+namespace rpuffs::puffs {
+
+class Continuation;
+
+struct ChannelOptions {
+  std::vector<std::string> mount_options;  // each as given to -o (may hold commas)
+  bool debug = false;                      // libfuse's -d request trace
+  size_t max_write = 1 << 20;              // bytes per WRITE (libfuse caps it at 1 MiB)
+};
+
+class FuseChannel {
+ public:
+  using OpHook = std::function<void(Request&)>;
+
+  FuseChannel(const Ops& ops, EventLoop& loop, StackPool& pool);
+  ~FuseChannel();  // Unmount()s if still mounted
+  FuseChannel(const FuseChannel&) = delete;
+  FuseChannel& operator=(const FuseChannel&) = delete;
+
+  // Creates the session and mounts it. Returns 0, or an errno with a
+  // one-line reason in *error (bad options: EINVAL).
+  int Mount(const std::string& mountpoint, const ChannelOptions& options, std::string* error);
+  // Destroys the requests still in flight (each answered EIO), unmounts
+  // (unless the kernel already did) and destroys the session. Idempotent.
+  void Unmount();
+  bool mounted() const { return se_ != nullptr; }
+  // True once the kernel ended the session (umount, fusermount3 -u, abort).
+  bool exited() const { return se_ != nullptr && fuse_session_exited(se_); }
+  // Runs on the loop thread when the kernel ends the session.
+  void SetOnExit(std::function<void()> fn) { on_exit_ = std::move(fn); }
+  void SetOpHooks(OpHook pre, OpHook post) {
+    pre_op_ = std::move(pre);
+    post_op_ = std::move(post);
+  }
+
+  fuse_session* session() const { return se_; }
+  const Ops& ops() const { return ops_; }
+  size_t InFlight() const { return in_flight_.size(); }
+  uint64_t LookupCount(Ino ino) const;
+  // Highest number of requests in flight at once so far.
+  size_t MaxInFlight() const { return max_in_flight_; }
+
+  // For the dispatch functions.
+  const OpHook& pre_op() const { return pre_op_; }
+  const OpHook& post_op() const { return post_op_; }
+  uint64_t CurrentUnique() const { return current_unique_; }
+  size_t max_write() const { return max_write_; }
+  void CountLookup(Ino ino) { ++lookups_[ino]; }
+  void Forget(Ino ino, uint64_t nlookup);
+
+ private:
+  static ssize_t IoRead(int fd, void* buf, size_t len, void* self);
+  static ssize_t IoWritev(int fd, struct iovec* iov, int count, void* self);
+  void OnReadable();
+  void StartRequest(size_t size);
+  void FinishExit();
+
+  const Ops& ops_;
+  EventLoop& loop_;
+  StackPool& pool_;
+  fuse_session* se_ = nullptr;
+  int fd_ = -1;
+  fuse_buf buf_{};
+  std::atomic<uint64_t> init_unique_{0};
+  std::atomic<bool> init_seen_{false};  // read by IoWritev on any thread
+  uint64_t current_unique_ = 0;
+  size_t max_write_ = 1 << 20;
+  size_t max_in_flight_ = 0;
+  bool exit_reported_ = false;
+  std::unordered_set<Continuation*> in_flight_;
+  std::unordered_map<Ino, uint64_t> lookups_;
+  std::function<void()> on_exit_;
+  OpHook pre_op_;
+  OpHook post_op_;
+};
+
+// The libfuse op table for `ops`: only filled-in ops get an entry
+// (fuse_dispatch_ops.cc).
+fuse_lowlevel_ops BuildLowlevelOps(const Ops& ops);
+
+}  // namespace rpuffs::puffs

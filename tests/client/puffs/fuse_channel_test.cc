@@ -1,0 +1,148 @@
+// FUSE integration: the tiny test filesystem mounted for real.
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/client/puffs/mounted_fs.h"
+#include "tests/client/puffs/tiny_fs.h"
+#include "tests/support/test_support.h"
+
+namespace rpuffs::puffs::testfs {
+namespace {
+
+using rpuffs::testing::IsFuseMounted;
+using rpuffs::testing::RunCommand;
+using rpuffs::testing::WaitUntil;
+
+class FuseChannelTest : public ::testing::Test {
+ protected:
+  Counters counters_;
+  Ops ops_ = MakeTinyFs(&counters_);
+};
+
+TEST_F(FuseChannelTest, LookupGetattrReadRoundTrip) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  EXPECT_TRUE(IsFuseMounted(m.path()));
+  struct stat st;
+  ASSERT_EQ(stat(m.Sub("hello").c_str(), &st), 0) << strerror(errno);
+  EXPECT_EQ(st.st_size, 12);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  int fd = open(m.Sub("hello").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0) << strerror(errno);
+  char buf[64] = {};
+  EXPECT_EQ(read(fd, buf, sizeof buf), 12);
+  close(fd);
+  EXPECT_STREQ(buf, kHelloContent);
+  EXPECT_EQ(stat(m.Sub("missing").c_str(), &st), -1);
+  EXPECT_EQ(errno, ENOENT);
+  EXPECT_EQ(m.Stop(), 0);
+  EXPECT_FALSE(IsFuseMounted(m.path()));
+}
+
+TEST_F(FuseChannelTest, OpsNotFilledAnswerENOSYS) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  EXPECT_EQ(mknod(m.Sub("fifo").c_str(), S_IFIFO | 0644, 0), -1);
+  EXPECT_EQ(errno, ENOSYS);
+  EXPECT_EQ(mkdir(m.Sub("dir").c_str(), 0755), -1);
+  EXPECT_EQ(errno, ENOSYS);
+}
+
+TEST_F(FuseChannelTest, ReaddirListsEntries) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  std::string out;
+  ASSERT_EQ(RunCommand({"/bin/ls", "-a", m.path()}, &out), 0) << out;
+  EXPECT_NE(out.find("hello"), std::string::npos) << out;
+  EXPECT_NE(out.find("block"), std::string::npos) << out;
+  EXPECT_NE(out.find(".."), std::string::npos) << out;
+}
+
+// PARALLEL_DIROPS: with it, lookups of different names in one directory
+// overlap; libfuse 3.14 alone would leave the kernel serializing them.
+TEST_F(FuseChannelTest, ParallelLookupsInOneDirectoryOverlap) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      struct stat st;
+      if (stat(m.Sub("p" + std::to_string(i)).c_str(), &st) == 0) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(counters_.slow_lookups.load(), 8);
+  EXPECT_GE(counters_.max_lookups_in_flight.load(), 2);
+}
+
+void NoopHandler(int) {}
+
+TEST_F(FuseChannelTest, InterruptedReadReturnsEINTR) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  struct sigaction sa {};
+  sa.sa_handler = &NoopHandler;  // no SA_RESTART: the read must fail
+  struct sigaction old {};
+  ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+  int fd = open(m.Sub("block").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0) << strerror(errno);
+  std::atomic<ssize_t> result{0};
+  std::atomic<int> err{0};
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    char buf[4096];
+    result = read(fd, buf, sizeof buf);
+    err = errno;
+    done = true;
+  });
+  ASSERT_TRUE(WaitUntil([&] { return counters_.block_entered.load(); }));
+  // Signal until the read ends (a signal that lands before the kernel marked
+  // the request sent only restarts the wait).
+  pthread_t handle = reader.native_handle();
+  bool ended = WaitUntil([&] {
+    if (!done) pthread_kill(handle, SIGUSR1);
+    return done.load();
+  });
+  EXPECT_TRUE(ended);
+  if (!ended) m.Stop();  // answers the read (EIO) so the thread can be joined
+  reader.join();
+  close(fd);
+  sigaction(SIGUSR1, &old, nullptr);
+  EXPECT_EQ(result.load(), -1);
+  EXPECT_EQ(err.load(), EINTR);
+  EXPECT_TRUE(counters_.block_saw_interrupt.load());
+}
+
+TEST_F(FuseChannelTest, FusermountUnmountEndsRun) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  struct stat st;
+  ASSERT_EQ(stat(m.Sub("hello").c_str(), &st), 0);
+  std::string out;
+  ASSERT_EQ(RunCommand({"/usr/bin/fusermount3", "-u", m.path()}, &out), 0) << out;
+  EXPECT_TRUE(m.WaitForRunToReturn(std::chrono::seconds(10)));
+  EXPECT_FALSE(IsFuseMounted(m.path()));
+  EXPECT_EQ(m.usermount().state(), MountState::kUnmounted);
+}
+
+TEST_F(FuseChannelTest, BadMountOptionIsRejectedWithReason) {
+  MountedFs m(ops_, {"no_such_option_xyz"});
+  EXPECT_FALSE(m.ok());
+  EXPECT_NE(m.error().find("invalid mount options"), std::string::npos) << m.error();
+  EXPECT_FALSE(IsFuseMounted(m.path()));
+}
+
+}  // namespace
+}  // namespace rpuffs::puffs::testfs

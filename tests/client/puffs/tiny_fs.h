@@ -1,0 +1,32 @@
+// tests/client/puffs — a tiny filesystem for the FUSE integration tests.
+//
+// /hello   a 12-byte file "hello world\n" (ino 2)
+// /block   its read waits until the kernel interrupts it, then fails EINTR
+// /pN...   any name starting with 'p' exists; its lookup sleeps 100 ms on a
+//          framework timer (the loop keeps serving meanwhile)
+// No mknod, no mkdir, no write: those answer ENOSYS.
+// Counters are atomics so the test thread can read them while mounted.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "client/puffs/ops.h"
+
+namespace rpuffs::puffs::testfs {
+
+constexpr char kHelloContent[] = "hello world\n";
+
+struct Counters {
+  std::atomic<int> lookups_in_flight{0};
+  std::atomic<int> max_lookups_in_flight{0};
+  std::atomic<int> slow_lookups{0};
+  std::atomic<bool> block_entered{false};
+  std::atomic<bool> block_saw_interrupt{false};
+  std::atomic<int> reclaims{0};
+};
+
+// The ops table; `counters` must outlive the mount.
+Ops MakeTinyFs(Counters* counters);
+
+}  // namespace rpuffs::puffs::testfs
