@@ -24,6 +24,7 @@ class RpuffsdProcess {
   void Kill9();     // SIGKILL and reap
   void Start();     // (re)start on the same port and data dir; waits until it listens
   int Stop();       // SIGTERM; returns the wait status
+  void Signal(int sig) { if (process_) process_->Signal(sig); }
 
  private:
   TempDir data_;

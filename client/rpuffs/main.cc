@@ -1,0 +1,149 @@
+// rpuffs — mount a volume of an rpuffsd.
+//
+//   rpuffs HOST:PORT[/VOLUME] MOUNTPOINT [-o opt,...] [-f] [-d]
+//
+// Order matters (STACK-NOTES §1.3, pitfalls 7 and 8): parse and check
+// everything that needs no server, fork (daemon mode) BEFORE any gRPC object
+// exists, block the termination signals before gRPC starts threads, probe
+// the server with a fail-fast Hello, mount, and only then tell the waiting
+// parent that the mount is live.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "client/puffs/daemon.h"
+#include "client/puffs/usermount.h"
+#include "client/remote/remote_volume.h"
+#include "client/rpuffs/mount_options.h"
+#include "client/rpuffs/remote_fs.h"
+
+namespace {
+
+using namespace rpuffs;
+
+constexpr const char* kProgram = "rpuffs";
+
+struct CommandLine {
+  std::string source;
+  std::string mountpoint;
+  std::vector<std::string> options;
+  bool foreground = false;
+  bool debug = false;
+};
+
+// -1 to go on; otherwise the exit code (0 for --help/--version).
+int ParseCommandLine(int argc, char** argv, CommandLine* cl) {
+  CLI::App app("Mount a volume served by rpuffsd.", kProgram);
+  app.add_option("source", cl->source, "HOST:PORT[/VOLUME] (volume 'default' if omitted)")
+      ->required();
+  app.add_option("mountpoint", cl->mountpoint, "an existing directory")->required();
+  app.add_option("-o", cl->options,
+                 "options, comma-separated: token=, attr_timeout=SEC, entry_timeout=SEC, "
+                 "grace=SEC, writeback, and FUSE ones (allow_other, ro, ...)")
+      ->allow_extra_args(false);
+  app.add_flag("-f,--foreground", cl->foreground, "stay in the foreground");
+  app.add_flag("-d,--debug", cl->debug, "log every request");
+  app.set_version_flag("--version", std::string(kProgram) + " 0.1.0");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fprintf(stderr, "%s: %s (try --help)\n", kProgram, e.what());
+    return 2;
+  }
+  return -1;
+}
+
+bool ResolveMountpoint(const std::string& path, std::string* absolute, std::string* why) {
+  struct stat st;
+  char resolved[PATH_MAX];
+  if (stat(path.c_str(), &st) != 0 || realpath(path.c_str(), resolved) == nullptr) {
+    *why = "mount point " + path + ": " + strerror(errno);
+    return false;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    *why = "mount point " + path + " is not a directory";
+    return false;
+  }
+  *absolute = resolved;
+  return true;
+}
+
+// Signals reach the loop's signalfd only if no thread takes them first, and
+// gRPC starts its threads in Connect(): block them now, everything inherits.
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int Fail(puffs::DaemonReport& report, const std::string& why) {
+  if (report.is_daemon()) {
+    report.ReportFailure(why);
+  } else {
+    fprintf(stderr, "%s: %s\n", kProgram, why.c_str());
+  }
+  return 1;
+}
+
+int MountAndRun(const client::MountSettings& settings, const std::string& mountpoint, bool debug,
+                puffs::DaemonReport& report) {
+  BlockTerminationSignals();
+  remote::RemoteVolume::ConnectError error;
+  auto volume = remote::RemoteVolume::Connect(settings.remote, &error);
+  if (!volume) return Fail(report, error.message);
+  puffs::Ops ops;
+  puffs::Usermount um(ops);
+  client::RemoteFs fs(std::move(volume), um.loop(), settings.fs);
+  ops = fs.BuildOps();
+  um.SetMountOptions(settings.fuse_options);
+  um.SetDebug(debug);
+  std::string why;
+  if (um.Mount(mountpoint, {}, &why) != 0) return Fail(report, why);
+  spdlog::debug("event=mounted source={}/{} mountpoint={}", settings.remote.target,
+               settings.remote.volume, mountpoint);
+  report.ReportMounted();
+  return um.Run() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CommandLine cl;
+  if (int rc = ParseCommandLine(argc, argv, &cl); rc >= 0) return rc;
+  remote::Target target;
+  client::MountSettings settings;
+  std::string mountpoint, why;
+  if (!remote::ParseTarget(cl.source, &target, &why) ||
+      !client::ParseMountOptions(target, cl.options, &settings, &why) ||
+      !ResolveMountpoint(cl.mountpoint, &mountpoint, &why)) {
+    fprintf(stderr, "%s: %s\n", kProgram, why.c_str());
+    return 1;
+  }
+  if (settings.writeback) {
+    // TODO(remote): needs a framework hook to ask for FUSE_CAP_WRITEBACK_CACHE at INIT.
+    fprintf(stderr, "%s: warning: writeback is not available yet; mounting without it\n", kProgram);
+  }
+  // A mount command is quiet on success; -d shows everything.
+  spdlog::set_level(cl.debug ? spdlog::level::debug : spdlog::level::warn);
+  puffs::DaemonReport report;
+  if (!cl.foreground) {
+    bool failed = false;
+    report = puffs::Daemonize(kProgram, &failed);
+    if (failed) return 1;
+  }
+  return MountAndRun(settings, mountpoint, cl.debug, report);
+}

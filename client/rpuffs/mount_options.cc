@@ -1,0 +1,89 @@
+#include "client/rpuffs/mount_options.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+namespace rpuffs::client {
+namespace {
+
+// Seconds as a finite, non-negative decimal.
+bool ParseSeconds(const std::string& key, const std::string& value, double* out, std::string* why) {
+  char* end = nullptr;
+  double v = std::strtod(value.c_str(), &end);
+  if (value.empty() || *end != '\0' || !std::isfinite(v) || v < 0 || v > 86400 * 365) {
+    *why = "bad value for " + key + ": '" + value + "' (seconds expected)";
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+std::vector<std::string> SplitCommas(const std::vector<std::string>& options) {
+  std::vector<std::string> out;
+  for (const std::string& o : options) {
+    std::stringstream ss(o);
+    std::string item;
+    while (std::getline(ss, item, ',')) out.push_back(item);
+    if (!o.empty() && o.back() == ',') out.emplace_back();
+  }
+  return out;
+}
+
+// One of ours? Returns true if handled (*ok says whether it was valid).
+bool TakeOwnOption(const std::string& key, const std::string& value, bool has_value,
+                   MountSettings* out, std::string* why, bool* ok) {
+  *ok = true;
+  double seconds = 0;
+  if (key == "token" && has_value) {
+    out->remote.token = value;
+  } else if (key == "attr_timeout" || key == "entry_timeout" || key == "grace") {
+    *ok = ParseSeconds(key, value, &seconds, why);
+    if (key == "attr_timeout") out->fs.attr_timeout = seconds;
+    if (key == "entry_timeout") out->fs.entry_timeout = seconds;
+    if (key == "grace") out->remote.grace = std::chrono::milliseconds(std::llround(seconds * 1000));
+  } else if (key == "writeback" && !has_value) {
+    out->writeback = true;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ParseMountOptions(const remote::Target& target, const std::vector<std::string>& options,
+                       MountSettings* out, std::string* why) {
+  out->remote.target = target.host_port;
+  out->remote.volume = target.volume;
+  bool default_permissions = true;
+  bool has_fsname = false, has_subtype = false;
+  for (const std::string& item : SplitCommas(options)) {
+    if (item.empty()) {
+      *why = "empty mount option";
+      return false;
+    }
+    size_t eq = item.find('=');
+    std::string key = item.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    bool ok = true;
+    if (TakeOwnOption(key, value, eq != std::string::npos, out, why, &ok)) {
+      if (!ok) return false;
+      continue;
+    }
+    if (key == "nodefault_permissions") {
+      default_permissions = false;
+      continue;
+    }
+    if (key == "default_permissions") continue;  // added once below
+    has_fsname |= key == "fsname";
+    has_subtype |= key == "subtype";
+    out->fuse_options.push_back(item);
+  }
+  if (default_permissions) out->fuse_options.push_back("default_permissions");
+  if (!has_fsname) out->fuse_options.push_back("fsname=" + target.host_port + "/" + target.volume);
+  if (!has_subtype) out->fuse_options.push_back("subtype=rpuffs");
+  return true;
+}
+
+}  // namespace rpuffs::client

@@ -1,0 +1,33 @@
+// client/rpuffs — the -o options of `rpuffs`: ours are taken out and
+// checked, the rest pass through to the FUSE mount.
+//
+// Ours: token=SECRET, attr_timeout=SEC, entry_timeout=SEC (default 1),
+// grace=SEC (default 60), writeback (write-back cache). Passed through:
+// everything else (allow_other, ro, noatime, ...); libfuse rejects what it
+// does not know. default_permissions is on unless `nodefault_permissions`
+// is given (the server checks permissions as well). fsname= and subtype=
+// default to HOST:PORT/VOLUME and "rpuffs", so the mount shows up as
+// fuse.rpuffs. Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "client/remote/options.h"
+#include "client/rpuffs/remote_fs.h"
+
+namespace rpuffs::client {
+
+struct MountSettings {
+  remote::RemoteOptions remote;
+  FsSettings fs;
+  bool writeback = false;
+  std::vector<std::string> fuse_options;  // one option each, for the framework
+};
+
+// `options` are the -o arguments as given (each may hold commas). Returns
+// false with a one-line reason on a bad value or an empty option.
+bool ParseMountOptions(const remote::Target& target, const std::vector<std::string>& options,
+                       MountSettings* out, std::string* why);
+
+}  // namespace rpuffs::client

@@ -1,0 +1,94 @@
+// Ops on one inode's attributes, symlink target and the volume's statfs.
+#include <fuse_lowlevel.h>
+
+#include "client/remote/rpcs.h"
+#include "client/rpuffs/fs_ops.h"
+
+namespace rpuffs::client {
+namespace {
+
+using puffs::AttrOut;
+using puffs::Request;
+
+void SetTime(v1::Timespec* t, const timespec& ts) {
+  t->set_sec(ts.tv_sec);
+  t->set_nsec(static_cast<uint32_t>(ts.tv_nsec));
+}
+
+// FUSE_SET_ATTR_* -> SetAttrRequest (kSet* bits of the proto).
+v1::SetAttrRequest ToSetAttr(uint64_t ino, const puffs::SetAttrIn& in) {
+  struct Bit {
+    int fuse;
+    uint32_t wire;
+  };
+  static constexpr Bit kBits[] = {
+      {FUSE_SET_ATTR_MODE, v1::SET_MODE},           {FUSE_SET_ATTR_UID, v1::SET_UID},
+      {FUSE_SET_ATTR_GID, v1::SET_GID},             {FUSE_SET_ATTR_SIZE, v1::SET_SIZE},
+      {FUSE_SET_ATTR_ATIME, v1::SET_ATIME},         {FUSE_SET_ATTR_MTIME, v1::SET_MTIME},
+      {FUSE_SET_ATTR_ATIME_NOW, v1::SET_ATIME_NOW}, {FUSE_SET_ATTR_MTIME_NOW, v1::SET_MTIME_NOW},
+      {FUSE_SET_ATTR_KILL_SUID, v1::SET_KILL_SUIDGID}, {FUSE_SET_ATTR_KILL_SGID, v1::SET_KILL_SUIDGID},
+  };
+  v1::SetAttrRequest req;
+  req.set_ino(ino);
+  uint32_t valid = 0;
+  for (const Bit& b : kBits) {
+    if (in.valid & b.fuse) valid |= b.wire;
+  }
+  req.set_valid(valid);
+  req.set_mode(in.attr.st_mode & 07777);
+  req.set_uid(in.attr.st_uid);
+  req.set_gid(in.attr.st_gid);
+  req.set_size(static_cast<uint64_t>(in.attr.st_size));
+  SetTime(req.mutable_atime(), in.attr.st_atim);
+  SetTime(req.mutable_mtime(), in.attr.st_mtim);
+  if (in.fh) req.set_fh(*in.fh);
+  return req;
+}
+
+}  // namespace
+
+void AddAttrOps(RemoteFs& fs, puffs::Ops* ops) {
+  ops->getattr = [&fs](Request& r, Ino ino, AttrOut* out) {
+    v1::GetAttrRequest req;
+    req.set_ino(fs.ToServer(ino));
+    v1::AttrReply rep;
+    if (int err = fs.Rpc(r, remote::kGetAttr, std::move(req), &rep); err != 0) return err;
+    return fs.FillAttr("GetAttr", rep.attr(), out);
+  };
+  ops->setattr = [&fs](Request& r, Ino ino, const puffs::SetAttrIn& in, AttrOut* out) {
+    v1::AttrReply rep;
+    int err = fs.Rpc(r, remote::kSetAttr, ToSetAttr(fs.ToServer(ino), in), &rep);
+    if (err != 0) return err;
+    // A truncate by this mount: the kernel trims its own page cache.
+    if (in.valid & FUSE_SET_ATTR_SIZE) fs.Seen(rep.attr());
+    return fs.FillAttr("SetAttr", rep.attr(), out);
+  };
+  ops->readlink = [&fs](Request& r, Ino ino, std::string* target) {
+    v1::ReadlinkRequest req;
+    req.set_ino(fs.ToServer(ino));
+    v1::ReadlinkReply rep;
+    if (int err = fs.Rpc(r, remote::kReadlink, std::move(req), &rep); err != 0) return err;
+    *target = rep.target();
+    return 0;
+  };
+  ops->statfs = [&fs](Request& r, Ino, struct statvfs* out) {
+    v1::StatfsReply rep;
+    if (int err = fs.Rpc(r, remote::kStatfs, v1::StatfsRequest(), &rep); err != 0) return err;
+    *out = {};
+    out->f_bsize = rep.bsize();
+    out->f_frsize = rep.frsize();
+    out->f_blocks = rep.blocks();
+    out->f_bfree = rep.bfree();
+    out->f_bavail = rep.bavail();
+    out->f_files = rep.files();
+    out->f_ffree = rep.ffree();
+    out->f_favail = rep.ffree();
+    out->f_namemax = rep.namemax();
+    return 0;
+  };
+  // The server keeps no lookup counts (its Forget only renews the lease), so
+  // forgets are not sent at all; only the local cache entry goes.
+  ops->reclaim = [&fs](Ino ino) { fs.Forget(ino); };
+}
+
+}  // namespace rpuffs::client

@@ -1,0 +1,129 @@
+// Ops on open files: open/create with close-to-open caching, 1 MiB reads and
+// writes, flush that makes written data durable, release, fsync, fallocate.
+#include <fcntl.h>
+
+#include <algorithm>
+
+#include "client/remote/channel.h"
+#include "client/remote/rpcs.h"
+#include "client/rpuffs/fs_ops.h"
+
+namespace rpuffs::client {
+namespace {
+
+using puffs::OpenFile;
+using puffs::Request;
+
+int Open(RemoteFs& fs, Request& r, Ino ino, OpenFile* of) {
+  v1::OpenRequest req;
+  req.set_ino(fs.ToServer(ino));
+  req.set_flags(static_cast<uint32_t>(of->flags));
+  v1::OpenReply rep;
+  if (int err = fs.Rpc(r, remote::kOpen, std::move(req), &rep); err != 0) return err;
+  // Close-to-open: the page cache survives only if nobody changed the file
+  // since this mount last saw it.
+  of->keep_cache = rep.attr().ino() != 0 && fs.Unchanged(rep.attr());
+  if (rep.attr().ino() != 0) fs.Seen(rep.attr());
+  of->fh = rep.fh();
+  fs.Opened(of->fh);
+  return 0;
+}
+
+int Create(RemoteFs& fs, Request& r, Ino parent, const std::string& name, mode_t mode,
+           OpenFile* of, puffs::Entry* out) {
+  v1::CreateRequest req;
+  req.set_parent(fs.ToServer(parent));
+  req.set_name(name);
+  req.set_mode(mode);
+  req.set_flags(static_cast<uint32_t>(of->flags));
+  v1::CreateReply rep;
+  if (int err = fs.Rpc(r, remote::kCreate, std::move(req), &rep); err != 0) return err;
+  of->fh = rep.fh();
+  fs.Opened(of->fh);
+  if (int err = fs.FillEntry("Create", rep.attr(), out); err != 0) return err;
+  fs.Seen(rep.attr());
+  return 0;
+}
+
+int Read(RemoteFs& fs, Request& r, Ino ino, size_t size, off_t off, OpenFile& of,
+         std::string* out) {
+  v1::ReadRequest req;
+  req.set_ino(fs.ToServer(ino));
+  req.set_fh(of.fh);
+  req.set_offset(static_cast<uint64_t>(off));
+  req.set_size(static_cast<uint32_t>(std::min<size_t>(size, remote::kMaxIo)));
+  v1::ReadReply rep;
+  if (int err = fs.Rpc(r, remote::kRead, std::move(req), &rep); err != 0) return err;
+  out->swap(*rep.mutable_data());
+  return 0;
+}
+
+int Write(RemoteFs& fs, Request& r, Ino ino, const char* data, size_t size, off_t off,
+          OpenFile& of, size_t* written) {
+  v1::WriteRequest req;
+  req.set_ino(fs.ToServer(ino));
+  req.set_fh(of.fh);
+  req.set_offset(static_cast<uint64_t>(off));
+  req.set_data(data, std::min<size_t>(size, remote::kMaxIo));
+  // The kernel's idea of the end of file may be stale: let the server append.
+  req.set_append((of.flags & O_APPEND) != 0);
+  v1::WriteReply rep;
+  fs.MarkDirty(of.fh);
+  if (int err = fs.Rpc(r, remote::kWrite, std::move(req), &rep); err != 0) return err;
+  *written = rep.count();
+  if (rep.attr().ino() != 0) fs.Seen(rep.attr());
+  return 0;
+}
+
+int Fsync(RemoteFs& fs, Request& r, Ino ino, bool datasync, uint64_t fh) {
+  v1::FsyncRequest req;
+  req.set_ino(fs.ToServer(ino));
+  req.set_fh(fh);
+  req.set_datasync(datasync);
+  return fs.Rpc(r, remote::kFsync, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+}
+
+int Release(RemoteFs& fs, Request& r, Ino ino, OpenFile& of) {
+  v1::ReleaseRequest req;
+  req.set_ino(fs.ToServer(ino));
+  req.set_fh(of.fh);
+  fs.Closed(of.fh);
+  return fs.Rpc(r, remote::kRelease, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+}
+
+int Fallocate(RemoteFs& fs, Request& r, Ino ino, int mode, off_t off, off_t len, OpenFile& of) {
+  v1::FallocateRequest req;
+  req.set_ino(fs.ToServer(ino));
+  req.set_fh(of.fh);
+  req.set_mode(static_cast<uint32_t>(mode));
+  req.set_offset(static_cast<uint64_t>(off));
+  req.set_length(static_cast<uint64_t>(len));
+  v1::AttrReply rep;
+  if (int err = fs.Rpc(r, remote::kFallocate, std::move(req), &rep); err != 0) return err;
+  if (rep.attr().ino() != 0) fs.Seen(rep.attr());
+  return 0;
+}
+
+}  // namespace
+
+void AddFileOps(RemoteFs& fs, puffs::Ops* ops) {
+  using namespace std::placeholders;
+  ops->open = std::bind(Open, std::ref(fs), _1, _2, _3);
+  ops->create = std::bind(Create, std::ref(fs), _1, _2, _3, _4, _5, _6);
+  ops->read = std::bind(Read, std::ref(fs), _1, _2, _3, _4, _5, _6);
+  ops->write = std::bind(Write, std::ref(fs), _1, _2, _3, _4, _5, _6, _7);
+  // close() returns only once what this handle wrote is durable.
+  ops->flush = [&fs](Request& r, Ino ino, OpenFile& of) {
+    return fs.TakeDirty(of.fh) ? Fsync(fs, r, ino, false, of.fh) : 0;
+  };
+  ops->release = std::bind(Release, std::ref(fs), _1, _2, _3);
+  ops->fsync = [&fs](Request& r, Ino ino, bool datasync, OpenFile& of) {
+    return Fsync(fs, r, ino, datasync, of.fh);
+  };
+  ops->fallocate = std::bind(Fallocate, std::ref(fs), _1, _2, _3, _4, _5, _6);
+  ops->fsyncdir = [&fs](Request& r, Ino ino, bool datasync, OpenFile&) {
+    return Fsync(fs, r, ino, datasync, 0);
+  };
+}
+
+}  // namespace rpuffs::client

@@ -1,0 +1,100 @@
+#include "client/rpuffs/remote_fs.h"
+
+#include "client/remote/errors.h"
+#include "client/rpuffs/fs_ops.h"
+
+namespace rpuffs::client {
+namespace {
+
+timespec ToTimespec(const v1::Timespec& t) {
+  timespec ts{};
+  ts.tv_sec = t.sec();
+  ts.tv_nsec = t.nsec();
+  return ts;
+}
+
+}  // namespace
+
+RemoteFs::RemoteFs(std::unique_ptr<remote::RemoteVolume> volume, puffs::EventLoop& loop,
+                   const FsSettings& settings)
+    : settings_(settings), root_(volume->root_ino()),
+      queue_(std::make_unique<CompletionQueue>(loop)), volume_(std::move(volume)) {}
+
+RemoteFs::~RemoteFs() {
+  // Cancels and drains every call first: no callback may push afterwards.
+  volume_.reset();
+  queue_.reset();
+}
+
+void RemoteFs::StampCredentials(puffs::Request& r, v1::RequestHeader* hdr) const {
+  auto* cred = hdr->mutable_cred();
+  const puffs::Caller& c = r.caller();
+  cred->set_uid(c.uid);
+  cred->set_gid(c.gid);
+  cred->set_pid(c.pid);
+  // Root bypasses the server's checks: spare the /proc read for its groups.
+  if (c.uid != 0) {
+    for (gid_t g : r.groups()) cred->add_groups(g);
+  }
+}
+
+int RemoteFs::FillAttr(const char* method, const v1::Attr& a, puffs::AttrOut* out) const {
+  if (a.ino() == 0) return remote::ProtocolError(method, "reply without attributes");
+  struct stat& st = out->attr;
+  st = {};
+  st.st_ino = ToKernel(a.ino());
+  st.st_mode = a.mode();
+  st.st_nlink = a.nlink();
+  st.st_uid = a.uid();
+  st.st_gid = a.gid();
+  st.st_rdev = a.rdev();
+  st.st_size = static_cast<off_t>(a.size());
+  st.st_blocks = static_cast<blkcnt_t>(a.blocks());
+  st.st_blksize = a.blksize();
+  st.st_atim = ToTimespec(a.atime());
+  st.st_mtim = ToTimespec(a.mtime());
+  st.st_ctim = ToTimespec(a.ctime());
+  out->timeout = settings_.attr_timeout;
+  return 0;
+}
+
+int RemoteFs::FillEntry(const char* method, const v1::Attr& a, puffs::Entry* out) const {
+  puffs::AttrOut attr;
+  if (int err = FillAttr(method, a, &attr); err != 0) return err;
+  out->ino = ToKernel(a.ino());
+  out->generation = a.generation();
+  out->attr = attr.attr;
+  out->attr_timeout = settings_.attr_timeout;
+  out->entry_timeout = settings_.entry_timeout;
+  return 0;
+}
+
+void RemoteFs::Seen(const v1::Attr& a) {
+  seen_[a.ino()] = Seen_{a.mtime().sec(), a.mtime().nsec(), a.size()};
+}
+
+bool RemoteFs::Unchanged(const v1::Attr& a) const {
+  auto it = seen_.find(a.ino());
+  if (it == seen_.end()) return false;
+  return it->second.mtime_sec == a.mtime().sec() && it->second.mtime_nsec == a.mtime().nsec() &&
+         it->second.size == a.size();
+}
+
+bool RemoteFs::TakeDirty(uint64_t fh) {
+  auto it = dirty_.find(fh);
+  if (it == dirty_.end() || !it->second) return false;
+  it->second = false;
+  return true;
+}
+
+puffs::Ops RemoteFs::BuildOps() {
+  puffs::Ops ops;
+  AddEntryOps(*this, &ops);
+  AddAttrOps(*this, &ops);
+  AddFileOps(*this, &ops);
+  AddDirOps(*this, &ops);
+  AddXattrOps(*this, &ops);
+  return ops;
+}
+
+}  // namespace rpuffs::client

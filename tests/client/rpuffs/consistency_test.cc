@@ -1,0 +1,74 @@
+// What two mounts of one volume see of each other, and durability of
+// fsync'd data across a kill -9 of the server.
+#include <sys/stat.h>
+
+#include "tests/client/rpuffs/mount_fixture.h"
+
+namespace rpuffs::testing {
+namespace {
+
+constexpr size_t k5MB = 5 * 1000 * 1000;
+
+TEST_F(RpuffsMountTest, CloseToOpenAcrossMountsWith5MBFile) {
+  std::string a = MountOrFail("a");
+  std::string b = MountOrFail("b");
+  std::string first = RandomBytes(k5MB, 1);
+  ASSERT_TRUE(WriteFile(a + "/f", first, false));
+  std::string seen;
+  ASSERT_TRUE(ReadFile(b + "/f", &seen));
+  ASSERT_EQ(seen.size(), first.size());
+  EXPECT_TRUE(seen == first);
+  // Same size, new bytes: b's page cache holds the old ones and must drop them on open.
+  std::string second = RandomBytes(k5MB, 2);
+  ASSERT_TRUE(WriteFile(a + "/f", second, false));
+  ASSERT_TRUE(ReadFile(b + "/f", &seen));
+  EXPECT_TRUE(seen == second);
+  struct stat sa, sb;
+  ASSERT_EQ(stat((a + "/f").c_str(), &sa), 0);
+  ASSERT_EQ(stat((b + "/f").c_str(), &sb), 0);
+  EXPECT_EQ(sb.st_size, static_cast<off_t>(k5MB));
+  EXPECT_EQ(sa.st_mtim.tv_sec, sb.st_mtim.tv_sec);
+  EXPECT_EQ(sa.st_mtim.tv_nsec, sb.st_mtim.tv_nsec);
+}
+
+TEST_F(RpuffsMountTest, UnchangedFileKeepsItsDataAcrossOpens) {
+  std::string a = MountOrFail("a");
+  std::string data = RandomBytes(1 << 20, 3);
+  ASSERT_TRUE(WriteFile(a + "/k", data, false));
+  std::string seen;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(ReadFile(a + "/k", &seen));
+    EXPECT_TRUE(seen == data) << i;
+  }
+}
+
+TEST_F(RpuffsMountTest, FsyncedDataSurvivesServerKill9ReadThroughSameMount) {
+  std::string a = MountOrFail("a");
+  std::string data = RandomBytes(3 << 20, 4);
+  ASSERT_TRUE(WriteFile(a + "/durable", data, true));
+  server_->Kill9();
+  server_->Start();
+  DropCache(a + "/durable");
+  std::string seen;
+  ASSERT_TRUE(ReadFile(a + "/durable", &seen));
+  EXPECT_EQ(seen.size(), data.size());
+  EXPECT_TRUE(seen == data);
+}
+
+TEST_F(RpuffsMountTest, DirectoryChangesShowInOtherMount) {
+  std::string a = MountOrFail("a", {"entry_timeout=0", "attr_timeout=0"});
+  std::string b = MountOrFail("b", {"entry_timeout=0", "attr_timeout=0"});
+  ASSERT_EQ(mkdir((a + "/d").c_str(), 0755), 0);
+  ASSERT_TRUE(WriteFile(a + "/d/x", "1", false));
+  ASSERT_EQ(link((a + "/d/x").c_str(), (a + "/d/y").c_str()), 0);
+  struct stat st;
+  ASSERT_EQ(stat((b + "/d/x").c_str(), &st), 0);
+  EXPECT_EQ(st.st_nlink, 2u);
+  ASSERT_EQ(unlink((a + "/d/y").c_str()), 0);
+  ASSERT_EQ(stat((b + "/d/x").c_str(), &st), 0);
+  EXPECT_EQ(st.st_nlink, 1u);
+  EXPECT_NE(stat((b + "/d/y").c_str(), &st), 0);
+}
+
+}  // namespace
+}  // namespace rpuffs::testing

@@ -1,0 +1,64 @@
+// The mount across server failures: a workload that keeps running through
+// a kill -9 and restart, and an interrupted read while the server hangs.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/client/rpuffs/mount_fixture.h"
+
+namespace rpuffs::testing {
+namespace {
+
+TEST_F(RpuffsMountTest, WorkloadKeepsRunningAcrossServerRestart) {
+  std::string a = MountOrFail("a");
+  constexpr int kFiles = 120;
+  std::atomic<int> done{0};
+  std::atomic<int> failures{0};
+  std::thread workload([&] {
+    for (int i = 0; i < kFiles; ++i) {
+      if (!WriteFile(a + "/w" + std::to_string(i), RandomBytes(64 << 10, i), false)) ++failures;
+      ++done;
+    }
+  });
+  ASSERT_TRUE(WaitUntil([&] { return done >= 20; }, std::chrono::seconds(60)));
+  server_->Kill9();
+  int at_kill = done;
+  server_->Start();
+  workload.join();
+  EXPECT_LT(at_kill, kFiles);  // part of the workload ran across the restart
+  EXPECT_EQ(failures, 0);
+  for (int i = 0; i < kFiles; ++i) {
+    std::string seen;
+    ASSERT_TRUE(ReadFile(a + "/w" + std::to_string(i), &seen)) << i;
+    EXPECT_TRUE(seen == RandomBytes(64 << 10, i)) << i;
+  }
+}
+
+std::string Wchan(pid_t pid) {
+  std::string s;
+  ReadFile("/proc/" + std::to_string(pid) + "/wchan", &s);
+  return s;
+}
+
+TEST_F(RpuffsMountTest, InterruptedReadReturnsWhileServerHangs) {
+  std::string a = MountOrFail("a");
+  ASSERT_TRUE(WriteFile(a + "/slow", RandomBytes(1 << 20, 9), false));
+  DropCache(a + "/slow");
+  server_->Signal(SIGSTOP);
+  Subprocess reader({"/usr/bin/cat", a + "/slow"});
+  // Wait until the read sits in the kernel waiting for the daemon's answer.
+  bool waiting = WaitUntil([&] { return Wchan(reader.pid()).find("request_wait_answer") !=
+                                        std::string::npos; },
+                           std::chrono::seconds(10));
+  reader.Signal(SIGINT);
+  int status = reader.Wait(std::chrono::seconds(10));
+  server_->Signal(SIGCONT);
+  EXPECT_TRUE(waiting) << Wchan(reader.pid());
+  ASSERT_NE(status, -1) << "the read did not return while the server hung";
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
+}  // namespace rpuffs::testing
