@@ -40,11 +40,18 @@ Status VolumeImpl::FindEntry(Ino parent, std::string_view name, DentryValue* out
 }
 
 Status VolumeImpl::LoadChild(Ino parent, std::string_view name, Inode* out) const {
-  DentryValue d;
-  if (Status s = FindEntry(parent, name, &d); !s.ok()) return s;
-  Status s = LoadInode(d.ino, out);
-  if (s.err() == ESTALE) return Status(EIO, "dentry points at a missing inode");
-  return s;
+  // Lock-free callers can see the dentry, then lose the inode to a concurrent
+  // unlink/rename: look again; only a dentry that stays dangling is EIO.
+  Ino last = 0;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    DentryValue d;
+    if (Status s = FindEntry(parent, name, &d); !s.ok()) return s;
+    Status s = LoadInode(d.ino, out);
+    if (s.err() != ESTALE) return s;
+    if (d.ino == last) break;
+    last = d.ino;
+  }
+  return Status(EIO, "dentry points at a missing inode");
 }
 
 Ino VolumeImpl::PeekChild(Ino parent, std::string_view name) const {

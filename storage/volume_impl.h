@@ -126,6 +126,9 @@ class VolumeImpl final : public Volume {
   // `parent` (ENOTDIR, EACCES, EMLINK for a subdirectory) and the name
   // (EEXIST), then allocates and links a child shaped like `proto`.
   Outcome MakeNode(Mutation& m, const Caller& c, Ino parent, std::string_view name, const Inode& proto);
+  // MakeNode's second half, for a caller that already loaded `dir` (with
+  // search permission) and knows `name` is free in it.
+  Outcome MakeNodeIn(Mutation& m, const Caller& c, Inode* dir, std::string_view name, const Inode& proto);
   // Opens `inode` for `session` with open(2) `flags` (ops/open.cc): access for
   // O_ACCMODE (EACCES), EISDIR for writing a directory, O_TRUNC.
   Outcome OpenLocked(Mutation& m, const Caller& c, Inode* inode, uint32_t flags, uint64_t session);

@@ -27,7 +27,7 @@ Result<CreateOut> VolumeImpl::Create(const OpId& op, const Caller& c, Ino parent
         if (seen == 0) {
           Inode proto;
           proto.mode = S_IFREG | (mode & 07777);
-          Outcome made = MakeNode(m, c, parent, name, proto);
+          Outcome made = MakeNodeIn(m, c, &dir, name, proto);
           if (made.err != 0) return made;
           made.fh = AddHandle(m, op.session, made.attr.ino);
           return made;

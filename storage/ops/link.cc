@@ -19,7 +19,7 @@ Result<Attr> VolumeImpl::Link(const OpId& op, const Caller& c, Ino ino, Ino new_
         if (Status s = LoadDir(c, new_parent, kMayExec, &dir); !s.ok()) return Outcome{s.err()};
         if (PeekChild(new_parent, new_name) != 0) return Outcome{EEXIST};
         if (Status s = CheckAccess(c, dir, kMayWrite); !s.ok()) return Outcome{s.err()};
-        if (inode.nlink == 0) return Outcome{ENOENT};
+        if (inode.nlink == 0 || dir.nlink == 0) return Outcome{ENOENT};
         if (inode.nlink >= kLinkMax) return Outcome{EMLINK};
         inode.nlink++;
         inode.ctime = Now();

@@ -61,8 +61,7 @@ Status VolumeImpl::ReleaseHandle(uint64_t session, uint64_t fh, bool sync) {
         m.OnCommit([this, ino] { AddOpenCount(ino, -1); });
         if (sync) m.RequireSync();
         Inode inode;
-        Status s = LoadInode(ino, &inode);
-        if (s.ok() && inode.nlink == 0 && OpenCount(ino) == 1) Reclaim(m, inode);
+        if (OpenCount(ino) == 1 && LoadInode(ino, &inode).ok() && inode.nlink == 0) Reclaim(m, inode);
         return Outcome();
       });
   return StatusOf(out);

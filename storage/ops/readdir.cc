@@ -55,7 +55,9 @@ Result<ReaddirOut> VolumeImpl::Readdir(const Caller& c, Ino ino, uint64_t offset
     DirEntry e{std::string(key.name), value.ino, value.type, key.hash, {}};
     if (plus) {
       Inode inode;
-      if (Status s = LoadInode(value.ino, &inode); !s.ok()) return Status(EIO, "dentry points at a missing inode");
+      Status s = LoadInode(value.ino, &inode);
+      if (s.err() == ESTALE) continue;  // removed since the iterator started
+      if (!s.ok()) return s;
       e.attr = inode.ToAttr(block_size());
     }
     out.entries.push_back(std::move(e));

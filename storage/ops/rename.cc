@@ -109,7 +109,7 @@ Status VolumeImpl::Rename(const OpId& op, const Caller& c, Ino parent, std::stri
       if (Status s = LoadDir(c, new_parent, kMayWrite | kMayExec, &st.ndir); !s.ok()) return Outcome{s.err()};
     if (PeekChild(parent, name) != seen_src || PeekChild(new_parent, new_name) != seen_dst)
       return Outcome{kRetryLocked};
-    if (seen_src == 0) return Outcome{ENOENT};
+    if (seen_src == 0 || st.new_dir().nlink == 0) return Outcome{ENOENT};
     if (Status s = LoadChild(parent, name, &st.src); !s.ok()) return Outcome{s.err()};
     st.has_dst = seen_dst != 0;
     if (st.has_dst)
