@@ -31,17 +31,17 @@ void FileData::ResizeChunk(Chunk& chunk, size_t len) {
   allocated_ += Rounded(len);
 }
 
-void FileData::Read(uint64_t offset, size_t size, char* out) const {
+void FileData::AppendTo(uint64_t offset, size_t size, std::string* out) const {
+  out->reserve(out->size() + size);
   auto it = chunks_.lower_bound(offset / kChunkSize);
-  ForEachPiece(offset, size, [&](uint64_t idx, uint64_t in, uint64_t n, uint64_t done) {
-    char* dst = out + done;
+  ForEachPiece(offset, size, [&](uint64_t idx, uint64_t in, uint64_t n, uint64_t) {
     while (it != chunks_.end() && it->first < idx) ++it;
     size_t have = 0;
     if (it != chunks_.end() && it->first == idx && it->second.size() > in) {
       have = std::min<uint64_t>(it->second.size() - in, n);
-      std::memcpy(dst, it->second.data() + in, have);
+      out->append(it->second.data() + in, have);
     }
-    std::memset(dst + have, 0, n - have);
+    out->append(n - have, '\0');
   });
 }
 
@@ -50,8 +50,16 @@ void FileData::Write(uint64_t offset, const char* data, size_t size) {
   ForEachPiece(offset, size, [&](uint64_t idx, uint64_t in, uint64_t n, uint64_t done) {
     if (hint == chunks_.end() || hint->first != idx) hint = chunks_.emplace_hint(hint, idx, Chunk());
     Chunk& chunk = hint->second;
-    if (chunk.size() < in + n) ResizeChunk(chunk, in + n);
-    std::memcpy(chunk.data() + in, data + done, n);
+    const char* src = data + done;
+    if (chunk.size() < in) ResizeChunk(chunk, in);  // zero the gap before the piece
+    // Overwrite what exists, append the rest (no zero-fill of bytes about to be written).
+    const size_t overlap = std::min<uint64_t>(n, chunk.size() - in);
+    std::memcpy(chunk.data() + in, src, overlap);
+    if (overlap < n) {
+      allocated_ -= Rounded(chunk.size());
+      chunk.insert(chunk.end(), src + overlap, src + n);
+      allocated_ += Rounded(chunk.size());
+    }
     ++hint;
   });
 }

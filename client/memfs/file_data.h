@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 namespace rpuffs::memfs {
@@ -25,8 +26,8 @@ class FileData {
   static constexpr uint64_t kChunkSize = 64 * 1024;
   static constexpr uint64_t kBlockSize = 4096;
 
-  // Copies [offset, offset + size) into out (size bytes); holes become zeros.
-  void Read(uint64_t offset, size_t size, char* out) const;
+  // Appends the bytes [offset, offset + size) to out; holes become zeros.
+  void AppendTo(uint64_t offset, size_t size, std::string* out) const;
   // Stores size bytes at offset, allocating chunks as needed.
   void Write(uint64_t offset, const char* data, size_t size);
   // Drops every byte at or past new_size.

@@ -111,10 +111,19 @@ void MemFs::MaybeFree(Inode& node) {
   table_.Erase(node.attr.st_ino);
 }
 
-uint64_t MemFs::NewHandle(Ino ino, int flags) {
+uint64_t MemFs::OpenHandle(Inode& node, int flags) {
   const uint64_t fh = next_handle_++;
-  handles_.emplace(fh, Handle{ino, flags});
+  handles_.emplace(fh, Handle{node.attr.st_ino, flags});
+  ++node.open_count;
   return fh;
+}
+
+void MemFs::CloseHandle(Ino ino, uint64_t fh) {
+  handles_.erase(fh);
+  Inode* node = table_.Find(ino);
+  if (!node) return;
+  if (node->open_count > 0) --node->open_count;
+  MaybeFree(*node);
 }
 
 void MemFs::Reclaim(Ino ino) {

@@ -143,7 +143,10 @@ class MemFs {
     used_bytes_ = used_bytes_ - before + node.data.allocated_bytes();
   }
   bool HasRoomFor(uint64_t growth) const { return used_bytes_ + growth <= capacity_bytes_; }
-  uint64_t NewHandle(Ino ino, int flags);
+  // A new open handle on node (counted in open_count); CloseHandle undoes it
+  // and frees the node if that was the last thing keeping it.
+  uint64_t OpenHandle(Inode& node, int flags);
+  void CloseHandle(Ino ino, uint64_t fh);
   // Entry removal shared by unlink and rmdir.
   int RemoveName(puffs::Request& req, Ino parent, const std::string& name, bool want_dir);
 

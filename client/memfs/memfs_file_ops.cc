@@ -50,8 +50,7 @@ int MemFs::Open(puffs::Request& req, Ino ino, puffs::OpenFile* fi) {
     node->attr.st_mode &= ~SuidBitsToKill(req, *node);
     node->TouchMtime();
   }
-  ++node->open_count;
-  fi->fh = NewHandle(ino, fi->flags);
+  fi->fh = OpenHandle(*node, fi->flags);
   fi->keep_cache = true;  // memfs is the only writer: cached pages stay valid
   return 0;
 }
@@ -63,8 +62,7 @@ int MemFs::Create(puffs::Request& req, Ino parent, const std::string& name, mode
   if (int err = CheckNewEntry(*dir, name)) return err;
   Inode& node = NewInode(req, *dir, S_IFREG | (mode & 07777), 0);
   AddEntry(*dir, name, node);
-  ++node.open_count;
-  fi->fh = NewHandle(node.attr.st_ino, fi->flags);
+  fi->fh = OpenHandle(node, fi->flags);
   fi->keep_cache = true;
   FillEntry(node, out);
   return 0;
@@ -80,8 +78,8 @@ int MemFs::Read(puffs::Request& req, Ino ino, size_t size, off_t offset, puffs::
   const uint64_t file_size = node->attr.st_size;
   const uint64_t start = static_cast<uint64_t>(offset);
   const size_t len = start >= file_size ? 0 : std::min<uint64_t>(size, file_size - start);
-  out->resize(len);
-  if (len > 0) node->data.Read(start, len, &(*out)[0]);
+  out->clear();
+  node->data.AppendTo(start, len, out);
   TouchAtimeOnRead(*node);
   return 0;
 }
@@ -108,11 +106,7 @@ int MemFs::Write(puffs::Request& req, Ino ino, const char* data, size_t size, of
 }
 
 int MemFs::Release(puffs::Request& req, Ino ino, puffs::OpenFile& fi) {
-  handles_.erase(fi.fh);
-  Inode* node = table_.Find(ino);
-  if (!node) return 0;
-  if (node->open_count > 0) --node->open_count;
-  MaybeFree(*node);
+  CloseHandle(ino, fi.fh);
   return 0;
 }
 

@@ -9,8 +9,7 @@ namespace rpuffs::memfs {
 int MemFs::Opendir(puffs::Request& req, Ino ino, puffs::OpenFile* fi) {
   Inode* dir = nullptr;
   if (int err = DirFor(req, ino, R_OK, &dir)) return err;
-  ++dir->open_count;
-  fi->fh = NewHandle(ino, fi->flags);
+  fi->fh = OpenHandle(*dir, fi->flags);
   return 0;
 }
 
@@ -41,11 +40,7 @@ int MemFs::Readdir(puffs::Request& req, Ino ino, uint64_t offset, bool plus, puf
 }
 
 int MemFs::Releasedir(puffs::Request& req, Ino ino, puffs::OpenFile& fi) {
-  handles_.erase(fi.fh);
-  Inode* dir = table_.Find(ino);
-  if (!dir) return 0;
-  if (dir->open_count > 0) --dir->open_count;
-  MaybeFree(*dir);
+  CloseHandle(ino, fi.fh);
   return 0;
 }
 

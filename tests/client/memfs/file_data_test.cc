@@ -11,9 +11,10 @@ namespace {
 constexpr uint64_t kChunk = FileData::kChunkSize;
 
 std::string ReadRange(const FileData& data, uint64_t offset, size_t size) {
-  std::string out(size, 'X');
-  data.Read(offset, size, &out[0]);
-  return out;
+  std::string out = "prefix";
+  data.AppendTo(offset, size, &out);
+  EXPECT_EQ(out.substr(0, 6), "prefix");
+  return out.substr(6);
 }
 
 TEST(FileDataTest, WriteAcrossChunkBoundaryReadsBack) {
@@ -65,6 +66,26 @@ TEST(FileDataTest, AllocateAndGrowthAgree) {
   EXPECT_EQ(data.allocated_bytes(), kChunk + kChunk + 4096);
   EXPECT_EQ(data.GrowthFor(0, 100), 0u);
   EXPECT_EQ(ReadRange(data, 0, 8), std::string(8, '\0'));
+}
+
+}  // namespace
+}  // namespace rpuffs::memfs
+
+namespace rpuffs::memfs {
+namespace {
+
+TEST(FileDataTest, OverwriteThenExtendWithinAChunk) {
+  FileData data;
+  data.Write(0, "abcdef", 6);
+  data.Write(3, "XYZ12345", 8);
+  std::string out;
+  data.AppendTo(0, 12, &out);
+  EXPECT_EQ(out, std::string("abcXYZ12345") + '\0');
+  data.Write(20, "gap", 3);  // leaves zeros between 11 and 20
+  out.clear();
+  data.AppendTo(9, 14, &out);
+  EXPECT_EQ(out, std::string("45") + std::string(9, '\0') + "gap");
+  EXPECT_EQ(data.allocated_bytes(), 4096u);
 }
 
 }  // namespace

@@ -101,7 +101,9 @@ class MemFsTest : public ::testing::Test {
     size_t written = 0;
     int err = ops_.write(r, ino, data.data(), data.size(), offset, fi, &written);
     EXPECT_EQ(ops_.release(r, ino, fi), 0);
-    if (!err) EXPECT_EQ(written, data.size());
+    if (!err) {
+      EXPECT_EQ(written, data.size());
+    }
     return err;
   }
   std::string ReadAt(Ino ino, size_t size, off_t offset) {

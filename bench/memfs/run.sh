@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Mounts rpuffs-memfs on a temp dir, runs fs_bench on it (and on tmpfs for
+# comparison), unmounts. Usage: bench/memfs/run.sh [BUILD_DIR] [FILES] [FILE_MIB]
+set -euo pipefail
+BUILD=${1:-build}
+FILES=${2:-10000}
+MIB=${3:-1024}
+MEMFS=$BUILD/client/memfs/rpuffs-memfs
+BENCH=$BUILD/bench/memfs/fs_bench
+MNT=$(mktemp -d /tmp/memfs-bench.XXXXXX)
+cleanup() {
+  fusermount3 -u "$MNT" 2>/dev/null || true
+  rmdir "$MNT" 2>/dev/null || true
+}
+trap cleanup EXIT
+"$MEMFS" "$MNT"          # returns once mounted
+echo "== rpuffs-memfs ($MNT)"
+"$BENCH" "$MNT" "$FILES" "$MIB"
+fusermount3 -u "$MNT"
+if [ -d /dev/shm ]; then
+  REF=$(mktemp -d /dev/shm/memfs-bench-ref.XXXXXX)
+  echo "== tmpfs reference ($REF)"
+  "$BENCH" "$REF" "$FILES" "$MIB"
+  rm -rf "$REF"
+fi
