@@ -16,7 +16,7 @@ uint64_t LogHistogram::BucketHigh(size_t bucket) {
   if (bucket < kExact) return bucket;
   size_t shift = (bucket >> kSubBits) - 1;
   uint64_t sub = bucket - (shift << kSubBits);
-  if (shift >= 58) return UINT64_MAX;  // top bucket: (sub + 1) << shift overflows
+  if (shift + 6 >= 64 && sub + 1 == 64) return UINT64_MAX;  // the top bucket's bound overflows
   return ((sub + 1) << shift) - 1;
 }
 
