@@ -6,7 +6,7 @@ PKGS=(cmake ninja-build pkg-config g++ make
       libboost-context-dev librocksdb-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       libfuse3-dev fuse3 libcli11-dev libspdlog-dev
-      psmisc procps util-linux iproute2)
+      psmisc procps util-linux iproute2 gnuplot-nox jq)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
