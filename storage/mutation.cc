@@ -23,9 +23,15 @@ Mutation::Mutation(VolumeImpl* volume, const OpId& op) : volume_(volume), op_(op
   if (s.ok() && DecodeOutcome(value, &previous_)) replayed_ = true;
 }
 
-void Mutation::PutInode(const Inode& inode) { batch_.Put(volume_->db().meta(), InodeKey(inode.ino), EncodeInode(inode)); }
+void Mutation::PutInode(const Inode& inode) {
+  batch_.Put(volume_->db().meta(), InodeKey(inode.ino), EncodeInode(inode));
+  written_inodes_.push_back(inode.ino);
+}
 
-void Mutation::DeleteInode(Ino ino) { batch_.Delete(volume_->db().meta(), InodeKey(ino)); }
+void Mutation::DeleteInode(Ino ino) {
+  batch_.Delete(volume_->db().meta(), InodeKey(ino));
+  written_inodes_.push_back(ino);
+}
 
 void Mutation::PutDentry(Ino parent, std::string_view name, const Inode& child) {
   DentryValue d{child.ino, child.mode & S_IFMT};
@@ -51,6 +57,7 @@ Outcome Mutation::Commit(Outcome out) {
     batch_.Clear();
     used_blocks_delta_ = inodes_delta_ = 0;
     on_commit_.clear();
+    written_inodes_.clear();
     if (op_.seq == 0) return out;
   }
   if (used_blocks_delta_ != 0)
@@ -59,6 +66,8 @@ Outcome Mutation::Commit(Outcome out) {
   if (op_.seq != 0) PutMeta(Key2(KeyTag::kRetry, op_.session, op_.seq), EncodeOutcome(out));
   if (batch_.Count() == 0) return out;
   Status s = volume_->db().Write(&batch_, sync_);
+  // Even a failed write may have reached the WAL: drop cached copies either way.
+  for (Ino ino : written_inodes_) volume_->inode_cache().Invalidate(ino);
   if (!s.ok()) {
     Outcome failed;
     failed.err = s.err();

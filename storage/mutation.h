@@ -64,6 +64,7 @@ class Mutation {
   int64_t used_blocks_delta_ = 0;
   int64_t inodes_delta_ = 0;
   std::vector<std::function<void()>> on_commit_;
+  std::vector<Ino> written_inodes_;  // invalidated in the inode cache after the write
   bool sync_ = false;
 };
 

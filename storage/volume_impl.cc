@@ -18,11 +18,15 @@ constexpr int kMaxLockRetries = 1000;
 }  // namespace
 
 Status VolumeImpl::LoadInode(Ino ino, Inode* out, const rocksdb::ReadOptions& ro) const {
+  const bool cacheable = ro.snapshot == nullptr;
+  if (cacheable && inode_cache_.Lookup(ino, out)) return Status::Ok();
+  uint64_t generation = cacheable ? inode_cache_.Generation(ino) : 0;
   std::string value;
   Status s = db_->Get(ro, db_->meta(), InodeKey(ino), &value);
   if (s.err() == ENOENT) return Status(ESTALE);
   if (!s.ok()) return s;
   if (!DecodeInode(value, ino, out)) return Status(EIO, "corrupt inode record");
+  if (cacheable) inode_cache_.Insert(*out, generation);
   return Status::Ok();
 }
 

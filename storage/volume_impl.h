@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "storage/db.h"
+#include "storage/inode_cache.h"
 #include "storage/locks.h"
 #include "storage/mutation.h"
 #include "storage/records.h"
@@ -89,7 +90,8 @@ class VolumeImpl final : public Volume {
   uint32_t block_size() const { return options_.block_size; }
   const VolumeOptions& options() const { return options_; }
 
-  // ESTALE if the volume has no such inode.
+  // ESTALE if the volume has no such inode. Served from the inode cache
+  // unless `ro` names a snapshot.
   Status LoadInode(Ino ino, Inode* out, const rocksdb::ReadOptions& ro = rocksdb::ReadOptions()) const;
   // LoadInode + ENOTDIR + EACCES unless the caller has `mask` on it.
   Status LoadDir(const Caller& c, Ino ino, int mask, Inode* out) const;
@@ -149,6 +151,9 @@ class VolumeImpl final : public Volume {
   // Zeroes [offset, offset+length) of the file: whole blocks are deleted.
   Status PunchHole(Mutation& m, Inode* inode, uint64_t offset, uint64_t length);
 
+  // Decoded inodes; Mutation::Commit invalidates what it wrote.
+  InodeCache& inode_cache() { return inode_cache_; }
+
   // Startup and counter state (volume_open.cc).
   std::atomic<int64_t> used_blocks_{0};
   std::atomic<int64_t> inodes_{0};
@@ -165,6 +170,7 @@ class VolumeImpl final : public Volume {
   std::string path_;
   bool real_fs_ = true;
   StripedLocks locks_;
+  mutable InodeCache inode_cache_;
   std::mutex rename_mu_;
   std::mutex ino_mu_;
   uint64_t next_ino_ = 0;   // guarded by ino_mu_

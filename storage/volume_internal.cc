@@ -15,14 +15,18 @@ Status RawPut(Volume* volume, Family family, const std::string& key, const std::
   auto* v = static_cast<VolumeImpl*>(volume);
   rocksdb::WriteBatch batch;
   batch.Put(Cf(v, family), key, value);
-  return v->db().Write(&batch, false);
+  Status s = v->db().Write(&batch, false);
+  v->inode_cache().Clear();
+  return s;
 }
 
 Status RawDelete(Volume* volume, Family family, const std::string& key) {
   auto* v = static_cast<VolumeImpl*>(volume);
   rocksdb::WriteBatch batch;
   batch.Delete(Cf(v, family), key);
-  return v->db().Write(&batch, false);
+  Status s = v->db().Write(&batch, false);
+  v->inode_cache().Clear();
+  return s;
 }
 
 }  // namespace rpuffs::storage::internal
