@@ -74,6 +74,18 @@ class Writer {
   std::atomic<int> acknowledged_{0};
 };
 
+// Opens the data dir directly (no server running) and fscks volume default.
+void ExpectFsckClean(const std::string& dir) {
+  auto store = storage::Store::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  storage::Volume* volume = store.value()->Find("default");
+  ASSERT_NE(volume, nullptr);
+  auto findings = storage::Fsck(volume);
+  ASSERT_TRUE(findings.ok()) << findings.status().message();
+  for (const auto& f : findings.value()) ADD_FAILURE() << f.kind << ": " << f.detail;
+  EXPECT_TRUE(findings.value().empty());
+}
+
 TEST(RpuffsdCrash, KillNineKeepsEveryAcknowledgedFsync) {
   TempDir data;
   int acknowledged = 0;
@@ -106,14 +118,22 @@ TEST(RpuffsdCrash, KillNineKeepsEveryAcknowledgedFsync) {
     int status = server.process().Wait(seconds(10));
     ASSERT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << server.process().Output();
   }
-  auto store = storage::Store::Open(data.path());
-  ASSERT_TRUE(store.ok()) << store.status().message();
-  storage::Volume* volume = store.value()->Find("default");
-  ASSERT_NE(volume, nullptr);
-  auto findings = storage::Fsck(volume);
-  ASSERT_TRUE(findings.ok()) << findings.status().message();
-  for (const auto& f : findings.value()) ADD_FAILURE() << f.kind << ": " << f.detail;
-  EXPECT_TRUE(findings.value().empty());
+  ExpectFsckClean(data.path());
+}
+
+TEST(RpuffsdCrash, SigtermDuringWritesExitsZeroAndLeavesConsistentVolume) {
+  TempDir data;
+  Rpuffsd server(data.path());
+  ASSERT_TRUE(server.WaitServing()) << server.process().Output();
+  Writer writer(server.address());
+  ASSERT_TRUE(writer.Connect());
+  writer.Start();
+  ASSERT_TRUE(WaitUntil([&] { return writer.acknowledged() >= 10; }, seconds(60)));
+  server.process().Signal(SIGTERM);
+  int status = server.process().Wait(seconds(10));
+  EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << server.process().Output();
+  writer.Join();
+  ExpectFsckClean(data.path());
 }
 
 }  // namespace
