@@ -176,7 +176,7 @@ int EventLoop::HandleSignals(std::function<void(int)> cb) {
 void EventLoop::OnSignalFd() {
   signalfd_siginfo info;
   while (read(sigfd_, &info, sizeof info) == sizeof info) {
-    spdlog::info("loop: signal={}", static_cast<int>(info.ssi_signo));
+    spdlog::debug("loop: signal={}", static_cast<int>(info.ssi_signo));
     if (signal_cb_) signal_cb_(static_cast<int>(info.ssi_signo));
   }
 }

@@ -104,7 +104,7 @@ int FuseChannel::Mount(const std::string& mountpoint, const ChannelOptions& opti
   fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
   exit_reported_ = false;
   loop_.AddFd(fd_, EPOLLIN, [this](uint32_t) { OnReadable(); });
-  spdlog::info("fuse: mounted at={}", mountpoint);
+  spdlog::debug("fuse: mounted at={}", mountpoint);
   return 0;
 }
 
@@ -203,7 +203,7 @@ void FuseChannel::FinishExit() {
   if (exit_reported_) return;
   exit_reported_ = true;
   loop_.RemoveFd(fd_);  // a dead fd would stay readable forever
-  spdlog::info("fuse: session ended by the kernel");
+  spdlog::debug("fuse: session ended by the kernel");
   if (on_exit_) on_exit_();
 }
 

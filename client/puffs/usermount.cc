@@ -137,7 +137,7 @@ int Usermount::Run() {
   int rc = loop_.Run(*pool_);
   if (rc != 0) NotifyError(rc, "event loop failed");
   Teardown();
-  spdlog::info("usermount: unmounted at={}", mountpoint_);
+  spdlog::debug("usermount: unmounted at={}", mountpoint_);
   return rc;
 }
 

@@ -24,6 +24,7 @@ struct Counters {
   std::atomic<bool> block_entered{false};
   std::atomic<bool> block_saw_interrupt{false};
   std::atomic<int> reclaims{0};
+  std::atomic<int> hello_lookups{0};
 };
 
 // The ops table; `counters` must outlive the mount.
