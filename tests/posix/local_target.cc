@@ -23,7 +23,8 @@ class LocalTarget : public Target {
   void Stop() override { dir_.reset(); }
   const std::string& Root() const override { return root_; }
   // Other processes (compilers, other suites) write to the same disk.
-  bool IsPrivate() const override { return false; }
+  bool OwnsBlockCounts() const override { return false; }
+  bool OwnsFileCounts() const override { return false; }
   const char* Name() const override { return "local"; }
 
  private:

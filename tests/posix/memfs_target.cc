@@ -30,7 +30,8 @@ class MemfsTarget : public Target {
   }
 
   const std::string& Root() const override { return root_; }
-  bool IsPrivate() const override { return true; }
+  bool OwnsBlockCounts() const override { return true; }
+  bool OwnsFileCounts() const override { return true; }
   const char* Name() const override { return "memfs"; }
 
  private:

@@ -166,7 +166,8 @@ void PosixTest::TearDown() {
   EXPECT_FALSE(ec) << "removing " << dir_ << ": " << ec.message();
 }
 
-bool PosixTest::TargetIsPrivate() { return CurrentTarget().IsPrivate(); }
+bool PosixTest::TargetOwnsBlockCounts() { return CurrentTarget().OwnsBlockCounts(); }
+bool PosixTest::TargetOwnsFileCounts() { return CurrentTarget().OwnsFileCounts(); }
 const char* PosixTest::TargetName() { return CurrentTarget().Name(); }
 
 }  // namespace rpuffs::posix

@@ -74,8 +74,10 @@ class PosixTest : public ::testing::Test {
   void TearDown() override;
   // `dir_/name`.
   std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-  // True when statfs counters of the target can be compared (no other writers).
-  static bool TargetIsPrivate();
+  // True when the target's statfs block / inode counters move only because of
+  // this suite (see Target), so before/after comparisons mean something.
+  static bool TargetOwnsBlockCounts();
+  static bool TargetOwnsFileCounts();
   static const char* TargetName();
 
   std::string dir_;

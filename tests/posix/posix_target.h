@@ -7,7 +7,7 @@
 // record gtest failures themselves (daemon output included) and never throw
 // once constructed. A target owns every process, mount and temp dir it made;
 // its destructor cleans all of them up even when Start() or Stop() failed.
-// Threading: Start/Stop run on the main thread only; Root()/IsPrivate() are
+// Threading: Start/Stop run on the main thread only; Root() and the Owns* are
 // const and may be read from any thread in between.
 #pragma once
 
@@ -26,9 +26,11 @@ class Target {
   virtual void Stop() = 0;
   // The directory the tests work under (each test makes its own subdirectory).
   virtual const std::string& Root() const = 0;
-  // True when nothing but this suite writes to the filesystem, so statfs
-  // counters may be compared before/after an operation.
-  virtual bool IsPrivate() const = 0;
+  // True when only this suite changes the statfs block counters (f_bfree),
+  // so they may be compared before/after an operation.
+  virtual bool OwnsBlockCounts() const = 0;
+  // The same for the inode counters (f_ffree).
+  virtual bool OwnsFileCounts() const = 0;
   virtual const char* Name() const = 0;
 };
 

@@ -51,7 +51,11 @@ class RpuffsTarget : public Target {
   }
 
   const std::string& Root() const override { return root_; }
-  bool IsPrivate() const override { return true; }
+  // A volume without a capacity option reports the free blocks of the disk
+  // under the server's data dir (storage/ops/statfs.cc), which other
+  // processes share; its inode counters are the volume's own.
+  bool OwnsBlockCounts() const override { return false; }
+  bool OwnsFileCounts() const override { return true; }
   const char* Name() const override { return "rpuffs"; }
 
  private:

@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <functional>
 #include <string>
 
 #include "tests/posix/posix_fixture.h"
+#include "tests/support/test_support.h"
 
 namespace rpuffs::posix {
 namespace {
@@ -51,29 +53,55 @@ TEST_F(StatfsTest, StatfsOfAMissingPathFailsWithENOENT) {
   EXPECT_EQ(ErrnoOf(statfs(Path("missing").c_str(), &fs)), ENOENT);
 }
 
-TEST_F(StatfsTest, CountersFallWhenAFileIsWrittenAndRiseWhenItGoes) {
-  struct statfs before = StatfsOf(dir_);
-  ASSERT_TRUE(WriteFile(Path("f"), Pattern(kMiB, 1)));
-  Fd fd = Open(Path("f"), O_RDONLY);
-  ASSERT_EQ(fsync(fd.get()), 0);
-  fd.Close();
-  struct statfs during = StatfsOf(dir_);
-  EXPECT_LE(during.f_bfree, during.f_blocks);
-  // The local disk is shared with every other process on the machine, so its
-  // counters move for reasons of their own: the direction is checked only on
-  // our own volumes (memfs, rpuffs).
-  if (!TargetIsPrivate()) return;
-  EXPECT_GE((Signed(before.f_bfree) - Signed(during.f_bfree)) * during.f_bsize, Signed(kMiB) / 2)
-      << "free blocks before=" << before.f_bfree << " after=" << during.f_bfree;
-  if (before.f_files > 0) {
-    EXPECT_LT(during.f_ffree, before.f_ffree);
+// Creates a 1 MiB file (fsync'd), deletes it, and returns statfs taken
+// before, while it exists, and once `released` holds after the unlink (the
+// daemon may free the inode only on the kernel's FORGET, so that is waited for).
+struct CounterSnapshots {
+  struct statfs before, during, after;
+};
+CounterSnapshots CreateAndRemoveAFile(const std::string& dir, const std::function<bool(const CounterSnapshots&)>& released) {
+  CounterSnapshots s{};
+  const std::string path = dir + "/f";
+  s.before = StatfsOf(dir);
+  EXPECT_TRUE(WriteFile(path, Pattern(kMiB, 1)));
+  {
+    Fd fd = Open(path, O_RDONLY);
+    EXPECT_EQ(ErrnoOf(fsync(fd.get())), 0);
   }
-  ASSERT_EQ(ErrnoOf(unlink(Path("f").c_str())), 0);
-  struct statfs after = StatfsOf(dir_);
-  EXPECT_GT(after.f_bfree, during.f_bfree);
-  if (before.f_files > 0) {
-    EXPECT_GT(after.f_ffree, during.f_ffree);
-  }
+  s.during = StatfsOf(dir);
+  EXPECT_EQ(ErrnoOf(unlink(path.c_str())), 0);
+  testing::WaitUntil([&] {
+    s.after = StatfsOf(dir);
+    return released(s);
+  });
+  return s;
+}
+
+// The local disk, and the disk under rpuffsd's data dir, are shared with
+// every other process on the machine, so their block counters move for
+// reasons of their own: the direction is checked only where the target owns
+// them (see Target::OwnsBlockCounts).
+TEST_F(StatfsTest, FreeBlocksFallWhenAFileIsWrittenAndRiseWhenItGoes) {
+  const bool owned = TargetOwnsBlockCounts();
+  CounterSnapshots s = CreateAndRemoveAFile(dir_, [owned](const CounterSnapshots& c) {
+    return !owned || c.after.f_bfree > c.during.f_bfree;
+  });
+  EXPECT_LE(s.during.f_bfree, s.during.f_blocks);
+  if (!owned) return;
+  EXPECT_GE((Signed(s.before.f_bfree) - Signed(s.during.f_bfree)) * s.during.f_bsize, Signed(kMiB) / 2)
+      << "free blocks before=" << s.before.f_bfree << " with the file=" << s.during.f_bfree;
+  EXPECT_GT(s.after.f_bfree, s.during.f_bfree);
+}
+
+TEST_F(StatfsTest, FreeInodesFallWhenAFileIsCreatedAndRiseWhenItGoes) {
+  const bool owned = TargetOwnsFileCounts();
+  CounterSnapshots s = CreateAndRemoveAFile(dir_, [owned](const CounterSnapshots& c) {
+    return !owned || c.after.f_ffree > c.during.f_ffree;
+  });
+  EXPECT_LE(s.during.f_ffree, s.during.f_files);
+  if (!owned) return;
+  EXPECT_LT(s.during.f_ffree, s.before.f_ffree);
+  EXPECT_GT(s.after.f_ffree, s.during.f_ffree);
 }
 
 }  // namespace

@@ -79,16 +79,18 @@ TEST_F(UnlinkedOpenTest, SpaceComesBackWhenTheLastDescriptorCloses) {
   struct statfs open_fs{}, closed_fs{};
   ASSERT_EQ(statfs(dir_.c_str(), &open_fs), 0);
   ASSERT_EQ(fd.Close(), 0);
-  // The local disk is shared with other writers: its free count says nothing.
-  if (!TargetIsPrivate()) return;
-  // The daemon may release the inode only after the kernel's FORGET; wait for it.
+  // Only counters the target owns say anything (see Target::OwnsBlockCounts);
+  // the daemon may free the inode only on the kernel's FORGET: wait for it.
+  const bool blocks = TargetOwnsBlockCounts(), files = TargetOwnsFileCounts();
   bool freed = testing::WaitUntil([&] {
-    return statfs(dir_.c_str(), &closed_fs) == 0 &&
-           (static_cast<long long>(closed_fs.f_bfree) - static_cast<long long>(open_fs.f_bfree)) *
-                   closed_fs.f_bsize >=
-               static_cast<long long>(kBigFile / 2);
+    if (statfs(dir_.c_str(), &closed_fs) != 0) return false;
+    const long long blocks_back =
+        (static_cast<long long>(closed_fs.f_bfree) - static_cast<long long>(open_fs.f_bfree)) * closed_fs.f_bsize;
+    return (!blocks || blocks_back >= static_cast<long long>(kBigFile / 2)) &&
+           (!files || closed_fs.f_ffree > open_fs.f_ffree);
   });
-  EXPECT_TRUE(freed) << "free blocks open=" << open_fs.f_bfree << " closed=" << closed_fs.f_bfree;
+  EXPECT_TRUE(freed) << "free blocks open=" << open_fs.f_bfree << " closed=" << closed_fs.f_bfree
+                     << "; free inodes open=" << open_fs.f_ffree << " closed=" << closed_fs.f_ffree;
 }
 
 }  // namespace
