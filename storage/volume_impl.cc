@@ -201,4 +201,18 @@ Outcome VolumeImpl::RunLocked(const OpId& op, const LockFn& lock_fn, const BodyF
   }
 }
 
+Outcome VolumeImpl::RunOnEntry(const OpId& op, Ino parent, std::string_view name, const EntryBodyFn& body) {
+  Ino seen = 0;
+  return RunLocked(
+      op,
+      [&] {
+        seen = PeekChild(parent, name);
+        return std::vector<Ino>{parent, seen};
+      },
+      [&](Mutation& m) {
+        if (PeekChild(parent, name) != seen) return Outcome{kRetryLocked};
+        return body(m, seen);
+      });
+}
+
 }  // namespace rpuffs::storage

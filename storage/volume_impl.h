@@ -135,11 +135,21 @@ class VolumeImpl final : public Volume {
   // O_ACCMODE (EACCES), EISDIR for writing a directory, O_TRUNC.
   Outcome OpenLocked(Mutation& m, const Caller& c, Inode* inode, uint32_t flags, uint64_t session);
 
+  // SetXattr/RemoveXattr (ops/setxattr.cc): the inode, the permission to
+  // change xattr `name` on it, its key and whether it exists.
+  Outcome LoadForXattrChange(const Caller& c, Ino ino, std::string_view name, Inode* inode, std::string* key,
+                             bool* exists);
+
   using LockFn = std::function<std::vector<Ino>()>;
   using BodyFn = std::function<Outcome(Mutation&)>;
   // Locks LockFn()'s inodes (plus rename_mu_ if `rename_lock`), checks for a
   // replay, runs body, commits. Retries while body returns kRetryLocked.
   Outcome RunLocked(const OpId& op, const LockFn& lock_fn, const BodyFn& body, bool rename_lock = false);
+  // RunLocked for an operation on entry `name` of `parent`: locks the parent
+  // and the inode the name points at (`seen`, 0 if none), and runs body only
+  // while the name still points there.
+  using EntryBodyFn = std::function<Outcome(Mutation&, Ino seen)>;
+  Outcome RunOnEntry(const OpId& op, Ino parent, std::string_view name, const EntryBodyFn& body);
 
   // ---- block I/O (blocks.cc) ----------------------------------------------
   // Calls fn(index, bytes) for each stored block of `ino` in [first, last].

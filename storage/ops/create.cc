@@ -13,31 +13,23 @@ Result<CreateOut> VolumeImpl::Create(const OpId& op, const Caller& c, Ino parent
                                      uint32_t mode, uint32_t flags) {
   if (Status s = CheckName(name); !s.ok()) return s;
   if (IsDotName(name)) return Status((flags & O_EXCL) ? EEXIST : EISDIR);
-  Ino seen = 0;
-  Outcome out = RunLocked(
-      op,
-      [&] {
-        seen = PeekChild(parent, name);
-        return std::vector<Ino>{parent, seen};
-      },
-      [&](Mutation& m) -> Outcome {
-        Inode dir;
-        if (Status s = LoadDir(c, parent, kMayExec, &dir); !s.ok()) return Outcome{s.err()};
-        if (PeekChild(parent, name) != seen) return Outcome{kRetryLocked};
-        if (seen == 0) {
-          Inode proto;
-          proto.mode = S_IFREG | (mode & 07777);
-          Outcome made = MakeNodeIn(m, c, &dir, name, proto);
-          if (made.err != 0) return made;
-          made.fh = AddHandle(m, op.session, made.attr.ino);
-          return made;
-        }
-        if (flags & O_EXCL) return Outcome{EEXIST};
-        Inode existing;
-        if (Status s = LoadInode(seen, &existing); !s.ok()) return Outcome{s.err()};
-        if (existing.is_dir()) return Outcome{EISDIR};
-        return OpenLocked(m, c, &existing, flags, op.session);
-      });
+  Outcome out = RunOnEntry(op, parent, name, [&](Mutation& m, Ino seen) -> Outcome {
+    Inode dir;
+    if (Status s = LoadDir(c, parent, kMayExec, &dir); !s.ok()) return Outcome{s.err()};
+    if (seen == 0) {
+      Inode proto;
+      proto.mode = S_IFREG | (mode & 07777);
+      Outcome made = MakeNodeIn(m, c, &dir, name, proto);
+      if (made.err != 0) return made;
+      made.fh = AddHandle(m, op.session, made.attr.ino);
+      return made;
+    }
+    if (flags & O_EXCL) return Outcome{EEXIST};
+    Inode existing;
+    if (Status s = LoadInode(seen, &existing); !s.ok()) return Outcome{s.err()};
+    if (existing.is_dir()) return Outcome{EISDIR};
+    return OpenLocked(m, c, &existing, flags, op.session);
+  });
   if (out.err != 0) return Status(out.err);
   return CreateOut{out.attr, out.fh, out.created};
 }

@@ -10,30 +10,22 @@ Status VolumeImpl::Rmdir(const OpId& op, const Caller& c, Ino parent, std::strin
   if (Status s = CheckName(name); !s.ok()) return s;
   if (name == ".") return Status(EINVAL);
   if (name == "..") return Status(ENOTEMPTY);
-  Ino seen = 0;
-  return StatusOf(RunLocked(
-      op,
-      [&] {
-        seen = PeekChild(parent, name);
-        return std::vector<Ino>{parent, seen};
-      },
-      [&](Mutation& m) -> Outcome {
-        Inode dir;
-        if (Status s = LoadDir(c, parent, kMayWrite | kMayExec, &dir); !s.ok()) return Outcome{s.err()};
-        if (PeekChild(parent, name) != seen) return Outcome{kRetryLocked};
-        Inode victim;
-        if (Status s = LoadChild(parent, name, &victim); !s.ok()) return Outcome{s.err()};
-        if (!victim.is_dir()) return Outcome{ENOTDIR};
-        if (victim.ino == kRootIno) return Outcome{EBUSY};
-        if (Status s = CheckSticky(c, dir, victim); !s.ok()) return Outcome{s.err()};
-        if (HasEntries(victim.ino)) return Outcome{ENOTEMPTY};
-        m.DeleteDentry(parent, name);
-        DropLink(m, &victim);
-        dir.nlink--;
-        dir.mtime = dir.ctime = victim.ctime;
-        m.PutInode(dir);
-        return Outcome();
-      }));
+  return StatusOf(RunOnEntry(op, parent, name, [&](Mutation& m, Ino) -> Outcome {
+    Inode dir;
+    if (Status s = LoadDir(c, parent, kMayWrite | kMayExec, &dir); !s.ok()) return Outcome{s.err()};
+    Inode victim;
+    if (Status s = LoadChild(parent, name, &victim); !s.ok()) return Outcome{s.err()};
+    if (!victim.is_dir()) return Outcome{ENOTDIR};
+    if (victim.ino == kRootIno) return Outcome{EBUSY};
+    if (Status s = CheckSticky(c, dir, victim); !s.ok()) return Outcome{s.err()};
+    if (HasEntries(victim.ino)) return Outcome{ENOTEMPTY};
+    m.DeleteDentry(parent, name);
+    DropLink(m, &victim);
+    dir.nlink--;
+    dir.mtime = dir.ctime = victim.ctime;
+    m.PutInode(dir);
+    return Outcome();
+  }));
 }
 
 }  // namespace rpuffs::storage

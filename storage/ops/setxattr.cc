@@ -18,6 +18,18 @@ Status CheckXattrName(std::string_view name) {
 
 }  // namespace
 
+Outcome VolumeImpl::LoadForXattrChange(const Caller& c, Ino ino, std::string_view name, Inode* inode,
+                                       std::string* key, bool* exists) {
+  if (Status s = LoadInode(ino, inode); !s.ok()) return Outcome{s.err()};
+  if (Status s = CheckXattrAccess(c, *inode, XattrNamespaceOf(name), kMayWrite); !s.ok()) return Outcome{s.err()};
+  *key = XattrKey(ino, name);
+  std::string old;
+  Status s = db_->GetMeta(*key, &old);
+  if (!s.ok() && s.err() != ENOENT) return Outcome{s.err()};
+  *exists = s.ok();
+  return Outcome();
+}
+
 Status VolumeImpl::SetXattr(const OpId& op, const Caller& c, Ino ino, std::string_view name, std::string_view value,
                             uint32_t flags) {
   if (Status s = CheckXattrName(name); !s.ok()) return s;
@@ -27,14 +39,11 @@ Status VolumeImpl::SetXattr(const OpId& op, const Caller& c, Ino ino, std::strin
       op, [&] { return std::vector<Ino>{ino}; },
       [&](Mutation& m) -> Outcome {
         Inode inode;
-        if (Status s = LoadInode(ino, &inode); !s.ok()) return Outcome{s.err()};
-        if (Status s = CheckXattrAccess(c, inode, XattrNamespaceOf(name), kMayWrite); !s.ok())
-          return Outcome{s.err()};
-        std::string key = XattrKey(ino, name), old;
-        Status s = db_->GetMeta(key, &old);
-        if (!s.ok() && s.err() != ENOENT) return Outcome{s.err()};
-        if (s.ok() && (flags & XATTR_CREATE)) return Outcome{EEXIST};
-        if (!s.ok() && (flags & XATTR_REPLACE)) return Outcome{ENODATA};
+        std::string key;
+        bool exists = false;
+        if (Outcome o = LoadForXattrChange(c, ino, name, &inode, &key, &exists); o.err) return o;
+        if (exists && (flags & XATTR_CREATE)) return Outcome{EEXIST};
+        if (!exists && (flags & XATTR_REPLACE)) return Outcome{ENODATA};
         m.PutMeta(key, value);
         inode.ctime = Now();
         m.PutInode(inode);
@@ -48,11 +57,10 @@ Status VolumeImpl::RemoveXattr(const OpId& op, const Caller& c, Ino ino, std::st
       op, [&] { return std::vector<Ino>{ino}; },
       [&](Mutation& m) -> Outcome {
         Inode inode;
-        if (Status s = LoadInode(ino, &inode); !s.ok()) return Outcome{s.err()};
-        if (Status s = CheckXattrAccess(c, inode, XattrNamespaceOf(name), kMayWrite); !s.ok())
-          return Outcome{s.err()};
-        std::string key = XattrKey(ino, name), old;
-        if (Status s = db_->GetMeta(key, &old); !s.ok()) return Outcome{s.err() == ENOENT ? ENODATA : s.err()};
+        std::string key;
+        bool exists = false;
+        if (Outcome o = LoadForXattrChange(c, ino, name, &inode, &key, &exists); o.err) return o;
+        if (!exists) return Outcome{ENODATA};
         m.DeleteMeta(key);
         inode.ctime = Now();
         m.PutInode(inode);
