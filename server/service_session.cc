@@ -11,6 +11,7 @@ namespace {
 
 constexpr uint32_t kProtocolVersion = 1;
 constexpr char kDefaultVolume[] = "default";
+constexpr size_t kMaxLoggedName = 64;  // names from the wire are cut to this in logs
 
 // Compares without an early exit, so timing tells nothing about the content.
 bool TokenMatches(const std::string& expected, const std::string& given) {
@@ -38,25 +39,15 @@ grpc::ServerUnaryReactor* VolumeService::Hello(grpc::CallbackServerContext* ctx,
     reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down"));
     return reactor;
   }
+  const std::string client = req->client_name().substr(0, kMaxLoggedName);
   if (!config_.token.empty() && !TokenMatches(config_.token, req->token())) {
-    spdlog::warn("event=bad-token peer={} client={}", ctx->peer(), req->client_name());
+    spdlog::warn("event=bad-token peer={} client={}", ctx->peer(), client);
     reactor->Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "bad token"));
     return reactor;
   }
-  const std::string volume_name = req->volume().empty() ? kDefaultVolume : req->volume();
-  storage::Volume* volume = store_->Find(volume_name);
-  uint64_t session = req->resume_session_id();
-  if (req->protocol_version() != kProtocolVersion) {
-    rep->set_err(EPROTONOSUPPORT);
-  } else if (volume == nullptr) {
-    rep->set_err(ENOENT);
-  } else if (session != 0 && !sessions_->Resume(session, volume_name)) {
-    rep->set_err(ESTALE);
-  } else if (session == 0) {
-    storage::Result<uint64_t> created = sessions_->Create(volume_name, volume);
-    rep->set_err(WireErrno("hello", created.status()));
-    if (created.ok()) session = created.value();
-  }
+  const std::string volume = req->volume().empty() ? kDefaultVolume : req->volume();
+  uint64_t session = 0;
+  rep->set_err(AttachSession(*req, volume, &session));
   if (rep->err() == 0) {
     rep->set_session_id(session);
     rep->set_root_ino(storage::kRootIno);
@@ -64,14 +55,28 @@ grpc::ServerUnaryReactor* VolumeService::Hello(grpc::CallbackServerContext* ctx,
     rep->set_lease_ms(config_.lease_ms);
     rep->set_protocol_version(kProtocolVersion);
     rep->set_server_version(RPUFFS_VERSION);
-    spdlog::info("event=session-open session={:x} volume={} client={} client_id={:x} resumed={} peer={}",
-                 session, volume_name, req->client_name(), req->client_id(), req->resume_session_id() != 0,
-                 ctx->peer());
+    spdlog::info("event=session-open session={:x} volume={} client={} client_id={:x} resumed={} peer={}", session,
+                 volume, client, req->client_id(), req->resume_session_id() != 0, ctx->peer());
   } else {
-    spdlog::debug("event=hello-refused volume={} errno={} peer={}", volume_name, rep->err(), ctx->peer());
+    spdlog::debug("event=hello-refused volume={} errno={} peer={}", volume.substr(0, kMaxLoggedName), rep->err(),
+                  ctx->peer());
   }
   reactor->Finish(grpc::Status::OK);
   return reactor;
+}
+
+int VolumeService::AttachSession(const v1::HelloRequest& req, const std::string& volume_name, uint64_t* session) {
+  if (req.protocol_version() != kProtocolVersion) return EPROTONOSUPPORT;
+  storage::Volume* volume = store_->Find(volume_name);
+  if (volume == nullptr) return ENOENT;
+  if (req.resume_session_id() != 0) {
+    if (!sessions_->Resume(req.resume_session_id(), volume_name)) return ESTALE;
+    *session = req.resume_session_id();
+    return 0;
+  }
+  storage::Result<uint64_t> created = sessions_->Create(volume_name, volume);
+  if (created.ok()) *session = created.value();
+  return WireErrno("hello", created.status());
 }
 
 grpc::ServerUnaryReactor* VolumeService::KeepAlive(grpc::CallbackServerContext* ctx,

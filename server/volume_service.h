@@ -123,6 +123,9 @@ class VolumeService final : public v1::Volume::CallbackService {
     VolumeService* counted_by = nullptr;  // in_flight_ counts this call until it dies
   };
 
+  // Hello: opens or resumes a session on volume_name; 0 or the reply errno
+  // (EPROTONOSUPPORT, ENOENT, ESTALE, or a storage error).
+  int AttachSession(const v1::HelloRequest& req, const std::string& volume_name, uint64_t* session);
   // Counts *call as in flight (until it is destroyed); false while draining.
   bool Admit(Call* call);
   // Admits, then resolves hdr (nullptr when absent) into *call, renewing the

@@ -29,9 +29,11 @@ std::string Contents(int i) {
 class Writer {
  public:
   explicit Writer(const std::string& address) : client_(address) {}
-  bool Connect() { return client_.Connect().err() == 0; }
-  void Start() {
+  // Connects, starts writing, and waits until `n` files are acknowledged.
+  bool StartAndWaitFor(int n) {
+    if (client_.Connect().err() != 0) return false;
     thread_ = std::thread([this] { Run(); });
+    return WaitUntil([&] { return acknowledged() >= n; }, seconds(60));
   }
   void Join() {
     if (thread_.joinable()) thread_.join();
@@ -93,9 +95,7 @@ TEST(RpuffsdCrash, KillNineKeepsEveryAcknowledgedFsync) {
     Rpuffsd server(data.path());
     ASSERT_TRUE(server.WaitServing()) << server.process().Output();
     Writer writer(server.address());
-    ASSERT_TRUE(writer.Connect());
-    writer.Start();
-    ASSERT_TRUE(WaitUntil([&] { return writer.acknowledged() >= 40; }, seconds(60)));
+    ASSERT_TRUE(writer.StartAndWaitFor(40));
     server.process().Signal(SIGKILL);
     int status = server.process().Wait(seconds(10));
     ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
@@ -126,9 +126,7 @@ TEST(RpuffsdCrash, SigtermDuringWritesExitsZeroAndLeavesConsistentVolume) {
   Rpuffsd server(data.path());
   ASSERT_TRUE(server.WaitServing()) << server.process().Output();
   Writer writer(server.address());
-  ASSERT_TRUE(writer.Connect());
-  writer.Start();
-  ASSERT_TRUE(WaitUntil([&] { return writer.acknowledged() >= 10; }, seconds(60)));
+  ASSERT_TRUE(writer.StartAndWaitFor(10));
   server.process().Signal(SIGTERM);
   int status = server.process().Wait(seconds(10));
   EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << server.process().Output();

@@ -104,5 +104,31 @@ TEST(RpuffsdSession, SessionResumesAfterServerRestart) {
   EXPECT_EQ(c.UsedInodes(), used - 1) << "the last handle of an unlinked file reclaims it";
 }
 
+TEST(RpuffsdSession, UnresumedSessionExpiresAfterRestartAndReclaimsOrphan) {
+  TempDir data;
+  uint64_t ino = 0, used_before = 0;
+  {
+    Rpuffsd server(data.path());
+    ASSERT_TRUE(server.WaitServing()) << server.process().Output();
+    Client c(server.address());
+    ASSERT_EQ(c.Connect().err(), 0);
+    used_before = c.UsedInodes();
+    v1::CreateReply f = c.Create(1, "orphan");
+    ASSERT_EQ(f.err(), 0);
+    ASSERT_EQ(c.Unlink(1, "orphan").err(), 0);
+    ino = f.attr().ino();
+    ASSERT_TRUE(StoppedCleanly(server.process())) << server.process().Output();
+  }
+  Rpuffsd server(data.path(), {"--lease-ms", "300"});
+  ASSERT_TRUE(server.WaitServing()) << server.process().Output();
+  Client watcher(server.address());
+  ASSERT_EQ(watcher.Connect().err(), 0);
+  // Nobody resumes the old session: once its fresh lease runs out, its handle
+  // is released and the unlinked inode reclaimed.
+  EXPECT_TRUE(WaitUntil([&] { return watcher.UsedInodes() == used_before; }, seconds(20)))
+      << "still used: " << watcher.UsedInodes() << " vs " << used_before;
+  EXPECT_EQ(watcher.GetAttr(ino).err(), ESTALE);
+}
+
 }  // namespace
 }  // namespace rpuffs::testing
