@@ -124,7 +124,7 @@ INSTANTIATE_TEST_SUITE_P(
                       DirErrorCase{"RmdirMissingENOENT", DirErrorCase::kRmdir, "missing", ENOENT},
                       DirErrorCase{"RmdirDotEINVAL", DirErrorCase::kRmdir, "e/.", EINVAL},
                       DirErrorCase{"RmdirDotDotENOTEMPTY", DirErrorCase::kRmdir, "e/..", ENOTEMPTY}),
-    [](const ::testing::TestParamInfo<DirErrorCase>& info) { return std::string(info.param.name); });
+    RowName());
 
 TEST_F(DirTest, RmdirRemovesAnEmptyDirectory) {
   ASSERT_EQ(ErrnoOf(mkdir(Path("d").c_str(), 0755)), 0);

@@ -127,14 +127,14 @@ TEST_F(OpenTest, OpeningADirectoryForWritingFailsWithEISDIR) {
 }
 
 struct OpenErrorCase {
-  const char* what;  // also the test name
+  const char* name;
   const char* path;  // relative to the test dir, which holds file "f" and dir "d"
   int flags;
   int expected_errno;
 };
 
 // gtest prints a failing case by its name rather than its bytes.
-void PrintTo(const OpenErrorCase& c, std::ostream* os) { *os << c.what; }
+void PrintTo(const OpenErrorCase& c, std::ostream* os) { *os << c.name; }
 
 class OpenErrorTest : public PosixTest, public ::testing::WithParamInterface<OpenErrorCase> {};
 
@@ -143,8 +143,8 @@ TEST_P(OpenErrorTest, FailsWithTheExpectedErrno) {
   ASSERT_TRUE(WriteFile(Path("f"), "data"));
   ASSERT_EQ(ErrnoOf(mkdir(Path("d").c_str(), 0755)), 0);
   Fd fd = Open(Path(c.path), c.flags);
-  EXPECT_FALSE(fd.ok()) << c.what;
-  EXPECT_EQ(errno, c.expected_errno) << c.what << ": got " << strerror(errno);
+  EXPECT_FALSE(fd.ok()) << c.name;
+  EXPECT_EQ(errno, c.expected_errno) << c.name << ": got " << strerror(errno);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -157,7 +157,7 @@ INSTANTIATE_TEST_SUITE_P(
                       OpenErrorCase{"TrailingSlashOnFileENOTDIR", "f/", O_RDONLY, ENOTDIR},
                       OpenErrorCase{"CreatExclOnDirEEXIST", "d", O_WRONLY | O_CREAT | O_EXCL, EEXIST},
                       OpenErrorCase{"CreatOnDirEISDIR", "d", O_WRONLY | O_CREAT, EISDIR}),
-    [](const ::testing::TestParamInfo<OpenErrorCase>& info) { return std::string(info.param.what); });
+    RowName());
 
 TEST_F(OpenTest, NameOf255BytesWorksAnd256FailsWithENAMETOOLONG) {
   const std::string ok(255, 'n');

@@ -65,7 +65,7 @@ INSTANTIATE_TEST_SUITE_P(
                       AccessCase{"WriteOnlyForOthersRdwrEACCES", 0602, O_RDWR, EACCES},
                       AccessCase{"ReadableByOthersOk", 0604, O_RDONLY, 0},
                       AccessCase{"WritableByOthersOk", 0602, O_WRONLY, 0}),
-    [](const ::testing::TestParamInfo<AccessCase>& info) { return std::string(info.param.name); });
+    RowName());
 
 TEST_F(PermissionTest, UnsearchableDirectoryHidesItsEntriesWithEACCES) {
   ASSERT_NO_FATAL_FAILURE(MakeDir("d", 0766));  // rw for others, but no x

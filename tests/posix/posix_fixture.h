@@ -68,6 +68,15 @@ void WaitForClockPast(const timespec& t);
 // The later of a file's mtime and ctime.
 timespec NewestTime(const struct stat& st);
 
+// Names the rows of a table-driven test after their `name` member:
+// INSTANTIATE_TEST_SUITE_P(Table, SomeTest, ::testing::Values(...), RowName()).
+struct RowName {
+  template <typename Row>
+  std::string operator()(const ::testing::TestParamInfo<Row>& info) const {
+    return info.param.name;
+  }
+};
+
 class PosixTest : public ::testing::Test {
  protected:
   void SetUp() override;

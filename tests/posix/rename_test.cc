@@ -112,7 +112,7 @@ INSTANTIATE_TEST_SUITE_P(
                       RenameErrorCase{"FileAsTargetDirENOTDIR", "f", "g/z", ENOTDIR},
                       RenameErrorCase{"DotAsSourceEBUSY", "e/.", "z", EBUSY},
                       RenameErrorCase{"AncestorOverDescendantENOTEMPTY", "p/c/gc", "p", ENOTEMPTY}),
-    [](const ::testing::TestParamInfo<RenameErrorCase>& info) { return std::string(info.param.name); });
+    RowName());
 
 TEST_F(RenameTest, RenameToItselfSucceedsAndChangesNothing) {
   ASSERT_TRUE(WriteFile(Path("a"), "same"));

@@ -150,7 +150,7 @@ INSTANTIATE_TEST_SUITE_P(Ops, CtimeTest,
                                            CtimeCase{"Link", LinkOp, "f"}, CtimeCase{"Unlink", UnlinkOtherNameOp, "f"},
                                            CtimeCase{"Rename", RenameOp, "moved"},
                                            CtimeCase{"Setxattr", SetxattrOp, "f"}),
-                         [](const ::testing::TestParamInfo<CtimeCase>& info) { return std::string(info.param.name); });
+                         RowName());
 
 TEST_F(TimesTest, CreateAndUnlinkUpdateTheParentsMtimeAndCtime) {
   ASSERT_EQ(ErrnoOf(mkdir(Path("p").c_str(), 0755)), 0);
