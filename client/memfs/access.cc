@@ -5,6 +5,9 @@
 #include <algorithm>
 
 namespace rpuffs::memfs {
+namespace {
+constexpr char kCapabilityXattr[] = "security.capability";
+}  // namespace
 
 bool IsRoot(const puffs::Request& req) { return req.caller().uid == 0; }
 
@@ -38,11 +41,20 @@ bool StickyAllows(const puffs::Request& req, const Inode& dir, const Inode& chil
   return uid == 0 || uid == child.attr.st_uid || uid == dir.attr.st_uid;
 }
 
-mode_t SuidBitsToKill(const puffs::Request& req, const Inode& node) {
-  if (IsRoot(req)) return 0;
-  mode_t kill = node.attr.st_mode & S_ISUID;
-  if ((node.attr.st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)) kill |= S_ISGID;
-  return kill;
+void DropCapability(Inode& node) {
+  if (node.xattrs.empty()) return;
+  auto it = node.xattrs.find(kCapabilityXattr);
+  if (it == node.xattrs.end()) return;
+  node.xattr_bytes -= it->first.size() + it->second.size();
+  node.xattrs.erase(it);
+}
+
+void DropPrivilegesOnWrite(const puffs::Request& req, Inode& node) {
+  DropCapability(node);
+  if (IsRoot(req)) return;
+  mode_t& mode = node.attr.st_mode;
+  mode &= ~S_ISUID;
+  if (mode & S_IXGRP) mode &= ~S_ISGID;
 }
 
 }  // namespace rpuffs::memfs

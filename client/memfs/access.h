@@ -27,8 +27,12 @@ bool MayAccess(puffs::Request& req, const Inode& node, int mask);
 // In a sticky directory only the owner of the entry, the owner of the
 // directory or root may remove or rename the entry.
 bool StickyAllows(const puffs::Request& req, const Inode& dir, const Inode& child);
-// Mode bits a write or truncate by this caller clears (S_ISUID, and S_ISGID
-// when group-execute is set); 0 for root, who keeps them.
-mode_t SuidBitsToKill(const puffs::Request& req, const Inode& node);
+// What a write or truncate does to privileges, as Linux's file_remove_privs:
+// a non-root caller clears S_ISUID, and S_ISGID when group-execute is set;
+// any caller drops the security.capability xattr. (The kernel also does this
+// before the request arrives unless the mount handles killpriv itself.)
+void DropPrivilegesOnWrite(const puffs::Request& req, Inode& node);
+// Drops the security.capability xattr (on write, truncate and chown).
+void DropCapability(Inode& node);
 
 }  // namespace rpuffs::memfs

@@ -59,6 +59,7 @@ void MemFs::ApplySetattr(puffs::Request& req, Inode& node, const puffs::SetAttrI
     if (valid & FUSE_SET_ATTR_UID) attr.st_uid = in.attr.st_uid;
     if (valid & FUSE_SET_ATTR_GID) attr.st_gid = in.attr.st_gid;
     // chown clears set-id bits of anything but a directory, even for root.
+    DropCapability(node);
     if (!node.is_dir()) {
       attr.st_mode &= ~S_ISUID;
       if (attr.st_mode & S_IXGRP) attr.st_mode &= ~S_ISGID;
@@ -75,7 +76,7 @@ void MemFs::ApplySetattr(puffs::Request& req, Inode& node, const puffs::SetAttrI
       ChangeData(node, [&](FileData& data) { data.Truncate(size); });
     }
     attr.st_size = in.attr.st_size;
-    attr.st_mode &= ~SuidBitsToKill(req, node);
+    DropPrivilegesOnWrite(req, node);
     node.TouchMtime();
   }
   if (valid & FUSE_SET_ATTR_KILL_SUID) attr.st_mode &= ~S_ISUID;

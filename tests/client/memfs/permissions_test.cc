@@ -43,6 +43,21 @@ TEST_F(PermissionsTest, WriteByNonRootClearsSuidAndSgid) {
   EXPECT_EQ(Stat(g).st_mode & 07777, 02644u);
 }
 
+TEST_F(PermissionsTest, WriteAndTruncateDropFileCapabilities) {
+  FakeRequest user(1000, 1000);
+  const Ino f = MakeFile(kRootIno, "f", 0666);
+  std::string value;
+  ASSERT_EQ(ops_.setxattr(root_, f, "security.capability", "caps", 0), 0);
+  ASSERT_EQ(ops_.setxattr(root_, f, "user.keep", "v", 0), 0);
+  ASSERT_EQ(WriteAt(f, "x", 0, &user), 0);
+  EXPECT_EQ(ops_.getxattr(root_, f, "security.capability", &value), ENODATA);
+  EXPECT_EQ(ops_.getxattr(root_, f, "user.keep", &value), 0);
+  // Root's writes drop them too (unlike set-id bits).
+  ASSERT_EQ(ops_.setxattr(root_, f, "security.capability", "caps", 0), 0);
+  ASSERT_EQ(Truncate(f, 0), 0);
+  EXPECT_EQ(ops_.getxattr(root_, f, "security.capability", &value), ENODATA);
+}
+
 TEST_F(PermissionsTest, WriteByRootKeepsSuid) {
   const Ino f = MakeFile(kRootIno, "f", 04755);
   ASSERT_EQ(WriteAt(f, "x", 0), 0);
