@@ -25,6 +25,7 @@ int MemFs::Lookup(puffs::Request& req, Ino parent, const std::string& name, puff
 
 int MemFs::Mknod(puffs::Request& req, Ino parent, const std::string& name, mode_t mode,
                  dev_t rdev, puffs::Entry* out) {
+  if ((mode & S_IFMT) == 0) mode |= S_IFREG;  // mknod(2) with no type: a regular file
   switch (mode & S_IFMT) {
     case S_IFREG:
     case S_IFIFO:

@@ -123,6 +123,9 @@ TEST_F(NamespaceTest, MknodMakesFifosSocketsAndDevices) {
                         {S_IFCHR | 0600, makedev(1, 3), makedev(1, 3)},
                         {S_IFBLK | 0600, makedev(8, 1), makedev(8, 1)},
                         {S_IFREG | 0600, makedev(9, 9), 0}};
+  puffs::Entry plain;
+  ASSERT_EQ(ops_.mknod(root_, kRootIno, "typeless", 0640, 0, &plain), 0);
+  EXPECT_EQ(plain.attr.st_mode, S_IFREG | 0640u);
   int n = 0;
   for (const Case& c : cases) {
     puffs::Entry e;

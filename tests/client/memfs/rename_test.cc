@@ -106,6 +106,20 @@ TEST_F(RenameTest, ExchangeSwapsInodesAndParents) {
   EXPECT_EQ(Stat(file_).st_nlink, 1u);
 }
 
+TEST_F(RenameTest, UpdatesCtimeOfMovedInodeAndTimesOfBothParents) {
+  struct stat old {};
+  old.st_atim = old.st_mtim = old.st_ctim = {1000, 0};
+  const int valid = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_CTIME;
+  for (Ino ino : {a_, b_, a_file_}) ASSERT_EQ(SetAttr(root_, ino, valid, old), 0);
+  ASSERT_EQ(ops_.rename(root_, a_, "file", b_, "moved", 0), 0);
+  EXPECT_GT(Stat(a_file_).st_ctim.tv_sec, 1000);
+  EXPECT_EQ(Stat(a_file_).st_mtim.tv_sec, 1000);  // contents unchanged
+  for (Ino dir : {a_, b_}) {
+    EXPECT_GT(Stat(dir).st_mtim.tv_sec, 1000) << dir;
+    EXPECT_GT(Stat(dir).st_ctim.tv_sec, 1000) << dir;
+  }
+}
+
 TEST_F(RenameTest, HardLinksOfOneInodeStayPut) {
   puffs::Entry e;
   ASSERT_EQ(ops_.link(root_, file_, kRootIno, "same", &e), 0);
