@@ -201,6 +201,16 @@ Outcome VolumeImpl::RunLocked(const OpId& op, const LockFn& lock_fn, const BodyF
   }
 }
 
+Outcome VolumeImpl::RunOnInode(const OpId& op, Ino ino, const InodeBodyFn& body) {
+  return RunLocked(
+      op, [&] { return std::vector<Ino>{ino}; },
+      [&](Mutation& m) {
+        Inode inode;
+        if (Status s = LoadInode(ino, &inode); !s.ok()) return Outcome{s.err()};
+        return body(m, inode);
+      });
+}
+
 Outcome VolumeImpl::RunOnEntry(const OpId& op, Ino parent, std::string_view name, const EntryBodyFn& body) {
   Ino seen = 0;
   return RunLocked(

@@ -135,10 +135,10 @@ class VolumeImpl final : public Volume {
   // O_ACCMODE (EACCES), EISDIR for writing a directory, O_TRUNC.
   Outcome OpenLocked(Mutation& m, const Caller& c, Inode* inode, uint32_t flags, uint64_t session);
 
-  // SetXattr/RemoveXattr (ops/setxattr.cc): the inode, the permission to
-  // change xattr `name` on it, its key and whether it exists.
-  Outcome LoadForXattrChange(const Caller& c, Ino ino, std::string_view name, Inode* inode, std::string* key,
-                             bool* exists);
+  // SetXattr/RemoveXattr (ops/setxattr.cc): the permission to change xattr
+  // `name` of `inode`, its key and whether it exists.
+  Outcome CheckXattrChange(const Caller& c, const Inode& inode, std::string_view name, std::string* key,
+                           bool* exists);
 
   using LockFn = std::function<std::vector<Ino>()>;
   using BodyFn = std::function<Outcome(Mutation&)>;
@@ -148,6 +148,9 @@ class VolumeImpl final : public Volume {
   // RunLocked for an operation on entry `name` of `parent`: locks the parent
   // and the inode the name points at (`seen`, 0 if none), and runs body only
   // while the name still points there.
+  // RunLocked on one inode: locks it, loads it (ESTALE), runs body on it.
+  using InodeBodyFn = std::function<Outcome(Mutation&, Inode&)>;
+  Outcome RunOnInode(const OpId& op, Ino ino, const InodeBodyFn& body);
   using EntryBodyFn = std::function<Outcome(Mutation&, Ino seen)>;
   Outcome RunOnEntry(const OpId& op, Ino parent, std::string_view name, const EntryBodyFn& body);
 

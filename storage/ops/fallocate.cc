@@ -16,31 +16,27 @@ Result<Attr> VolumeImpl::Fallocate(const OpId& op, const Caller& c, Ino ino, uin
   if (mode != 0 && mode != FALLOC_FL_KEEP_SIZE && !punch) return Status(EOPNOTSUPP);
   if (length == 0) return Status(EINVAL);
   if (offset > kMaxFileSize || length > kMaxFileSize - offset) return Status(EFBIG);
-  return AttrOf(RunLocked(
-      op, [&] { return std::vector<Ino>{ino}; },
-      [&](Mutation& m) -> Outcome {
-        Inode inode;
-        if (Status s = LoadInode(ino, &inode); !s.ok()) return Outcome{s.err()};
-        if (inode.is_dir()) return Outcome{EISDIR};
-        if (!inode.is_reg()) return Outcome{ENODEV};
-        if (punch) {
-          if (Status s = PunchHole(m, &inode, offset, length); !s.ok()) return Outcome{s.err()};
-          inode.mtime = inode.ctime = Now();
-        } else {
-          uint64_t bs = block_size();
-          uint64_t wanted = (offset + length + bs - 1) / bs;
-          int64_t missing = static_cast<int64_t>(wanted) - static_cast<int64_t>(inode.alloc_blocks);
-          if (Status s = CheckSpace(missing); !s.ok()) return Outcome{s.err()};
-          if (mode == 0 && offset + length > inode.size) {
-            inode.size = offset + length;
-            inode.ctime = Now();
-          }
-        }
-        m.PutInode(inode);
-        Outcome out;
-        out.attr = inode.ToAttr(block_size());
-        return out;
-      }));
+  return AttrOf(RunOnInode(op, ino, [&](Mutation& m, Inode& inode) -> Outcome {
+    if (inode.is_dir()) return Outcome{EISDIR};
+    if (!inode.is_reg()) return Outcome{ENODEV};
+    if (punch) {
+      if (Status s = PunchHole(m, &inode, offset, length); !s.ok()) return Outcome{s.err()};
+      inode.mtime = inode.ctime = Now();
+    } else {
+      uint64_t bs = block_size();
+      uint64_t wanted = (offset + length + bs - 1) / bs;
+      int64_t missing = static_cast<int64_t>(wanted) - static_cast<int64_t>(inode.alloc_blocks);
+      if (Status s = CheckSpace(missing); !s.ok()) return Outcome{s.err()};
+      if (mode == 0 && offset + length > inode.size) {
+        inode.size = offset + length;
+        inode.ctime = Now();
+      }
+    }
+    m.PutInode(inode);
+    Outcome out;
+    out.attr = inode.ToAttr(block_size());
+    return out;
+  }));
 }
 
 }  // namespace rpuffs::storage

@@ -35,14 +35,10 @@ Outcome VolumeImpl::OpenLocked(Mutation& m, const Caller& c, Inode* inode, uint3
 }
 
 Result<OpenOut> VolumeImpl::Open(const OpId& op, const Caller& c, Ino ino, uint32_t flags) {
-  Outcome out = RunLocked(
-      op, [&] { return std::vector<Ino>{ino}; },
-      [&](Mutation& m) -> Outcome {
-        Inode inode;
-        if (Status s = LoadInode(ino, &inode); !s.ok()) return Outcome{s.err()};
-        if (inode.nlink == 0) return Outcome{ENOENT};
-        return OpenLocked(m, c, &inode, flags, op.session);
-      });
+  Outcome out = RunOnInode(op, ino, [&](Mutation& m, Inode& inode) -> Outcome {
+    if (inode.nlink == 0) return Outcome{ENOENT};
+    return OpenLocked(m, c, &inode, flags, op.session);
+  });
   if (out.err != 0) return Status(out.err);
   return OpenOut{out.fh, out.attr};
 }

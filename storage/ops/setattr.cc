@@ -51,29 +51,25 @@ Result<Attr> VolumeImpl::SetAttr(const OpId& op, const Caller& c, Ino ino, const
   if (((in.valid & SetAttrIn::kAtime) && in.atime.nsec >= 1000000000u) ||
       ((in.valid & SetAttrIn::kMtime) && in.mtime.nsec >= 1000000000u))
     return Status(EINVAL);
-  return AttrOf(RunLocked(
-      op, [&] { return std::vector<Ino>{ino}; },
-      [&](Mutation& m) -> Outcome {
-        Inode inode;
-        if (Status s = LoadInode(ino, &inode); !s.ok()) return Outcome{s.err()};
-        if (Status s = CheckOwnership(c, inode, in); !s.ok()) return Outcome{s.err()};
-        Timespec now = Now();
-        if (in.valid & SetAttrIn::kSize) {
-          if (inode.is_dir()) return Outcome{EISDIR};
-          if (!inode.is_reg()) return Outcome{EINVAL};
-          if (Status s = CheckAccess(c, inode, kMayWrite); !s.ok()) return Outcome{s.err()};
-          if (Status s = Resize(m, &inode, in.size); !s.ok()) return Outcome{s.err()};
-          inode.mtime = now;
-          if (!c.is_root()) inode.mode = KillSuidBits(inode.mode);
-        }
-        ApplyOwnerAndMode(c, &inode, in);
-        ApplyTimes(&inode, in, now);
-        inode.ctime = now;
-        m.PutInode(inode);
-        Outcome out;
-        out.attr = inode.ToAttr(block_size());
-        return out;
-      }));
+  return AttrOf(RunOnInode(op, ino, [&](Mutation& m, Inode& inode) -> Outcome {
+    if (Status s = CheckOwnership(c, inode, in); !s.ok()) return Outcome{s.err()};
+    Timespec now = Now();
+    if (in.valid & SetAttrIn::kSize) {
+      if (inode.is_dir()) return Outcome{EISDIR};
+      if (!inode.is_reg()) return Outcome{EINVAL};
+      if (Status s = CheckAccess(c, inode, kMayWrite); !s.ok()) return Outcome{s.err()};
+      if (Status s = Resize(m, &inode, in.size); !s.ok()) return Outcome{s.err()};
+      inode.mtime = now;
+      if (!c.is_root()) inode.mode = KillSuidBits(inode.mode);
+    }
+    ApplyOwnerAndMode(c, &inode, in);
+    ApplyTimes(&inode, in, now);
+    inode.ctime = now;
+    m.PutInode(inode);
+    Outcome out;
+    out.attr = inode.ToAttr(block_size());
+    return out;
+  }));
 }
 
 }  // namespace rpuffs::storage

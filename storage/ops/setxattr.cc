@@ -18,11 +18,10 @@ Status CheckXattrName(std::string_view name) {
 
 }  // namespace
 
-Outcome VolumeImpl::LoadForXattrChange(const Caller& c, Ino ino, std::string_view name, Inode* inode,
-                                       std::string* key, bool* exists) {
-  if (Status s = LoadInode(ino, inode); !s.ok()) return Outcome{s.err()};
-  if (Status s = CheckXattrAccess(c, *inode, XattrNamespaceOf(name), kMayWrite); !s.ok()) return Outcome{s.err()};
-  *key = XattrKey(ino, name);
+Outcome VolumeImpl::CheckXattrChange(const Caller& c, const Inode& inode, std::string_view name, std::string* key,
+                                     bool* exists) {
+  if (Status s = CheckXattrAccess(c, inode, XattrNamespaceOf(name), kMayWrite); !s.ok()) return Outcome{s.err()};
+  *key = XattrKey(inode.ino, name);
   std::string old;
   Status s = db_->GetMeta(*key, &old);
   if (!s.ok() && s.err() != ENOENT) return Outcome{s.err()};
@@ -35,37 +34,31 @@ Status VolumeImpl::SetXattr(const OpId& op, const Caller& c, Ino ino, std::strin
   if (Status s = CheckXattrName(name); !s.ok()) return s;
   if (value.size() > kXattrValueMax) return Status(E2BIG);
   if (flags & ~static_cast<uint32_t>(XATTR_CREATE | XATTR_REPLACE)) return Status(EINVAL);
-  return StatusOf(RunLocked(
-      op, [&] { return std::vector<Ino>{ino}; },
-      [&](Mutation& m) -> Outcome {
-        Inode inode;
-        std::string key;
-        bool exists = false;
-        if (Outcome o = LoadForXattrChange(c, ino, name, &inode, &key, &exists); o.err) return o;
-        if (exists && (flags & XATTR_CREATE)) return Outcome{EEXIST};
-        if (!exists && (flags & XATTR_REPLACE)) return Outcome{ENODATA};
-        m.PutMeta(key, value);
-        inode.ctime = Now();
-        m.PutInode(inode);
-        return Outcome();
-      }));
+  return StatusOf(RunOnInode(op, ino, [&](Mutation& m, Inode& inode) -> Outcome {
+    std::string key;
+    bool exists = false;
+    if (Outcome o = CheckXattrChange(c, inode, name, &key, &exists); o.err) return o;
+    if (exists && (flags & XATTR_CREATE)) return Outcome{EEXIST};
+    if (!exists && (flags & XATTR_REPLACE)) return Outcome{ENODATA};
+    m.PutMeta(key, value);
+    inode.ctime = Now();
+    m.PutInode(inode);
+    return Outcome();
+  }));
 }
 
 Status VolumeImpl::RemoveXattr(const OpId& op, const Caller& c, Ino ino, std::string_view name) {
   if (Status s = CheckXattrName(name); !s.ok()) return s;
-  return StatusOf(RunLocked(
-      op, [&] { return std::vector<Ino>{ino}; },
-      [&](Mutation& m) -> Outcome {
-        Inode inode;
-        std::string key;
-        bool exists = false;
-        if (Outcome o = LoadForXattrChange(c, ino, name, &inode, &key, &exists); o.err) return o;
-        if (!exists) return Outcome{ENODATA};
-        m.DeleteMeta(key);
-        inode.ctime = Now();
-        m.PutInode(inode);
-        return Outcome();
-      }));
+  return StatusOf(RunOnInode(op, ino, [&](Mutation& m, Inode& inode) -> Outcome {
+    std::string key;
+    bool exists = false;
+    if (Outcome o = CheckXattrChange(c, inode, name, &key, &exists); o.err) return o;
+    if (!exists) return Outcome{ENODATA};
+    m.DeleteMeta(key);
+    inode.ctime = Now();
+    m.PutInode(inode);
+    return Outcome();
+  }));
 }
 
 }  // namespace rpuffs::storage

@@ -52,31 +52,27 @@ Result<int64_t> PutBlocks(VolumeImpl& v, Mutation& m, const Inode& inode, uint64
 Result<WriteOut> VolumeImpl::Write(const OpId& op, const Caller& c, Ino ino, uint64_t offset, std::string_view data,
                                    bool append) {
   if (data.size() > kMaxIo) return Status(EINVAL);
-  Outcome out = RunLocked(
-      op, [&] { return std::vector<Ino>{ino}; },
-      [&](Mutation& m) -> Outcome {
-        Inode inode;
-        if (Status s = LoadInode(ino, &inode); !s.ok()) return Outcome{s.err()};
-        if (inode.is_dir()) return Outcome{EISDIR};
-        if (!inode.is_reg()) return Outcome{EINVAL};
-        uint64_t at = append ? inode.size : offset;
-        if (at > kMaxFileSize || data.size() > kMaxFileSize - at) return Outcome{EFBIG};
-        Outcome result;
-        if (!data.empty()) {
-          auto fresh = PutBlocks(*this, m, inode, at, data);
-          if (!fresh.ok()) return Outcome{fresh.err()};
-          if (Status s = CheckSpace(fresh.value()); !s.ok()) return Outcome{s.err()};
-          inode.alloc_blocks += fresh.value();
-          m.AddUsedBlocks(fresh.value());
-          inode.size = std::max<uint64_t>(inode.size, at + data.size());
-          inode.mtime = inode.ctime = Now();
-          if (!c.is_root()) inode.mode = KillSuidBits(inode.mode);
-          m.PutInode(inode);
-        }
-        result.count = static_cast<uint32_t>(data.size());
-        result.attr = inode.ToAttr(block_size());
-        return result;
-      });
+  Outcome out = RunOnInode(op, ino, [&](Mutation& m, Inode& inode) -> Outcome {
+    if (inode.is_dir()) return Outcome{EISDIR};
+    if (!inode.is_reg()) return Outcome{EINVAL};
+    uint64_t at = append ? inode.size : offset;
+    if (at > kMaxFileSize || data.size() > kMaxFileSize - at) return Outcome{EFBIG};
+    Outcome result;
+    if (!data.empty()) {
+      auto fresh = PutBlocks(*this, m, inode, at, data);
+      if (!fresh.ok()) return Outcome{fresh.err()};
+      if (Status s = CheckSpace(fresh.value()); !s.ok()) return Outcome{s.err()};
+      inode.alloc_blocks += fresh.value();
+      m.AddUsedBlocks(fresh.value());
+      inode.size = std::max<uint64_t>(inode.size, at + data.size());
+      inode.mtime = inode.ctime = Now();
+      if (!c.is_root()) inode.mode = KillSuidBits(inode.mode);
+      m.PutInode(inode);
+    }
+    result.count = static_cast<uint32_t>(data.size());
+    result.attr = inode.ToAttr(block_size());
+    return result;
+  });
   if (out.err != 0) return Status(out.err);
   return WriteOut{out.count, out.attr};
 }
