@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <future>
 #include <limits>
+#include <random>
 
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include "tests/server/protocol_fixture.h"
@@ -240,6 +243,45 @@ TEST_F(HostileInputTest, BadMknodTypeIsEINVAL) {
     EXPECT_EQ(rep.err(), EINVAL) << std::oct << mode;
   }
   EXPECT_TRUE(client().List(dir()).empty());
+}
+
+TEST_F(HostileInputTest, HugeReaddirOffsetListsNothingOrEINVAL) {
+  ASSERT_EQ(client().Create(dir(), "f").err(), 0);
+  for (uint64_t offset : {UINT64_MAX, kInt64Max, uint64_t{1} << 62}) {
+    v1::ReaddirReply r = client().Readdir(dir(), offset, 10, true);
+    EXPECT_TRUE(r.err() == 0 || r.err() == EINVAL) << offset << " errno " << r.err();
+    for (const auto& e : r.entries()) EXPECT_NE(e.name(), "f") << "offset " << offset << " listed from the start";
+  }
+}
+
+// Sends `bytes` as the request body of `method` and returns the status.
+grpc::Status SendRaw(const std::string& address, const std::string& method, const std::string& bytes) {
+  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1), response;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status st) { done.set_value(st); });
+  return done.get_future().get();
+}
+
+TEST_F(HostileInputTest, GarbageBytesAreRefusedAndServerSurvives) {
+  std::mt19937_64 rng(42);
+  for (const char* method : {"Hello", "GetAttr", "Write", "Readdir", "Rename", "SetXattr", "Forget"}) {
+    for (size_t size : {1u, 7u, 100u, 5000u}) {
+      std::string bytes(size, '\0');
+      for (char& c : bytes) c = static_cast<char>(rng());
+      grpc::Status st = SendRaw(address(), std::string("/rpuffs.v1.Volume/") + method, bytes);
+      // Unparsable, or parsed into a request without a valid session/header.
+      if (std::string(method) != "Hello") EXPECT_FALSE(st.ok()) << method << " " << size;
+    }
+  }
+  EXPECT_EQ(SendRaw(address(), "/rpuffs.v1.Volume/NoSuchMethod", "x").error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_TRUE(server_->process().running());
+  EXPECT_EQ(client().GetAttr(1).err(), 0);
 }
 
 TEST_F(HostileInputTest, ServerSurvivesAllOfIt) {
