@@ -157,7 +157,7 @@ void FuseChannel::OnReadable() {
     if (res == -EAGAIN) break;
     if (res <= 0) {
       if (res < 0) spdlog::error("fuse: receive failed errno={}", -res);
-      if (fuse_session_exited(se_) || res < 0) FinishExit();
+      if (fuse_session_exited(se_) || res < 0) FinishExit(res < 0 ? -res : 0);
       break;
     }
     wire::Header h = wire::ReadHeader(buf_.mem, static_cast<size_t>(res));
@@ -174,7 +174,7 @@ void FuseChannel::OnReadable() {
       StartRequest(static_cast<size_t>(res));
     }
     if (fuse_session_exited(se_)) {
-      FinishExit();
+      FinishExit(0);
       break;
     }
   }
@@ -199,12 +199,12 @@ void FuseChannel::StartRequest(size_t size) {
   Continuation::Continue(cc);
 }
 
-void FuseChannel::FinishExit() {
+void FuseChannel::FinishExit(int err) {
   if (exit_reported_) return;
   exit_reported_ = true;
   loop_.RemoveFd(fd_);  // a dead fd would stay readable forever
   spdlog::debug("fuse: session ended by the kernel");
-  if (on_exit_) on_exit_();
+  if (on_exit_) on_exit_(err);
 }
 
 }  // namespace rpuffs::puffs

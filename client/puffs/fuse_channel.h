@@ -60,8 +60,9 @@ class FuseChannel {
   bool mounted() const { return se_ != nullptr; }
   // True once the kernel ended the session (umount, fusermount3 -u, abort).
   bool exited() const { return se_ != nullptr && fuse_session_exited(se_); }
-  // Runs on the loop thread when the kernel ends the session.
-  void SetOnExit(std::function<void()> fn) { on_exit_ = std::move(fn); }
+  // Runs on the loop thread when the session ends: err 0 when the kernel
+  // ended it (umount), else the errno reading /dev/fuse failed with.
+  void SetOnExit(std::function<void(int err)> fn) { on_exit_ = std::move(fn); }
   void SetOpHooks(OpHook pre, OpHook post) {
     pre_op_ = std::move(pre);
     post_op_ = std::move(post);
@@ -87,7 +88,7 @@ class FuseChannel {
   static ssize_t IoWritev(int fd, struct iovec* iov, int count, void* self);
   void OnReadable();
   void StartRequest(size_t size);
-  void FinishExit();
+  void FinishExit(int err);
 
   const Ops& ops_;
   EventLoop& loop_;
@@ -103,7 +104,7 @@ class FuseChannel {
   bool exit_reported_ = false;
   std::unordered_set<Continuation*> in_flight_;
   std::unordered_map<Ino, uint64_t> lookups_;
-  std::function<void()> on_exit_;
+  std::function<void(int)> on_exit_;
   OpHook pre_op_;
   OpHook post_op_;
 };

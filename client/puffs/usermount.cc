@@ -116,7 +116,10 @@ int Usermount::Mount(const std::string& mountpoint, const std::vector<std::strin
   copts.max_write = max_request_length_;
   channel_ = std::make_unique<FuseChannel>(ops_, loop_, *pool_);
   channel_->SetOpHooks(pre_op_, post_op_);
-  channel_->SetOnExit([this] { Exit(); });
+  channel_->SetOnExit([this](int err) {
+    if (err != 0) NotifyError(err, "reading /dev/fuse failed");
+    Exit();
+  });
   if (int err = channel_->Mount(mountpoint, copts, &reason); err != 0) {
     channel_.reset();
     return err;

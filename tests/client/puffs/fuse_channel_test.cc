@@ -137,6 +137,31 @@ TEST_F(FuseChannelTest, FusermountUnmountEndsRun) {
   EXPECT_EQ(m.usermount().state(), MountState::kUnmounted);
 }
 
+TEST_F(FuseChannelTest, LargeWritesArriveInOneMiBRequests) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  int fd = open(m.Sub("sink").c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0) << strerror(errno);
+  std::string data(4 << 20, 'w');
+  EXPECT_EQ(write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  close(fd);
+  EXPECT_EQ(counters_.bytes_written.load(), data.size());
+  EXPECT_EQ(counters_.max_write_seen.load(), 1u << 20);
+}
+
+// notify_delete makes the kernel drop the inode; its FORGET must reach
+// ops.reclaim through the framework's lookup count.
+TEST_F(FuseChannelTest, ForgottenInodeIsReclaimed) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  struct stat st;
+  ASSERT_EQ(stat(m.Sub("hello").c_str(), &st), 0);
+  EXPECT_EQ(counters_.reclaims.load(), 0);
+  m.usermount().notifier()->Delete(kRootIno, st.st_ino, "hello");
+  m.usermount().notifier()->Flush();
+  EXPECT_TRUE(WaitUntil([&] { return counters_.reclaims.load() == 1; }));
+}
+
 TEST_F(FuseChannelTest, BadMountOptionIsRejectedWithReason) {
   MountedFs m(ops_, {"no_such_option_xyz"});
   EXPECT_FALSE(m.ok());

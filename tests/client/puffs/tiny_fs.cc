@@ -15,6 +15,7 @@ namespace {
 
 constexpr Ino kHelloIno = 2;
 constexpr Ino kBlockIno = 3;
+constexpr Ino kSinkIno = 4;
 constexpr Ino kFirstSlowIno = 100;
 
 struct stat AttrOf(Ino ino) {
@@ -24,6 +25,8 @@ struct stat AttrOf(Ino ino) {
   if (ino == kRootIno) {
     st.st_mode = S_IFDIR | 0755;
     st.st_nlink = 2;
+  } else if (ino == kSinkIno) {
+    st.st_mode = S_IFREG | 0666;
   } else if (ino == kHelloIno) {
     st.st_mode = S_IFREG | 0644;
     st.st_size = sizeof kHelloContent - 1;
@@ -64,6 +67,11 @@ Ops MakeTinyFs(Counters* c) {
   ops.lookup = [c](Request&, Ino parent, const std::string& name, Entry* out) {
     if (parent != kRootIno) return ENOENT;
     if (name == "hello") ++c->hello_lookups;
+    if (name == "sink") {
+      out->ino = kSinkIno;
+      out->attr = AttrOf(kSinkIno);
+      return 0;
+    }
     if (name == "hello" || name == "block") {
       out->ino = name == "hello" ? kHelloIno : kBlockIno;
       out->attr = AttrOf(out->ino);
@@ -88,6 +96,14 @@ Ops MakeTinyFs(Counters* c) {
     if (ino == kBlockIno) return BlockingRead(c, req);
     std::string all = ino == kHelloIno ? kHelloContent : std::string(4096, 'x');
     if (static_cast<size_t>(off) < all.size()) *out = all.substr(off, size);
+    return 0;
+  };
+  ops.write = [c](Request&, Ino, const char*, size_t size, off_t, OpenFile&, size_t* written) {
+    size_t seen = c->max_write_seen.load();
+    while (size > seen && !c->max_write_seen.compare_exchange_weak(seen, size)) {
+    }
+    c->bytes_written += size;
+    *written = size;
     return 0;
   };
   ops.readdir = [](Request&, Ino ino, uint64_t off, bool, OpenFile&, std::vector<DirEntry>* out) {

@@ -2,9 +2,10 @@
 //
 // /hello   a 12-byte file "hello world\n" (ino 2)
 // /block   its read waits until the kernel interrupts it, then fails EINTR
+// /sink    accepts writes and forgets them (ino 4)
 // /pN...   any name starting with 'p' exists; its lookup sleeps 100 ms on a
 //          framework timer (the loop keeps serving meanwhile)
-// No mknod, no mkdir, no write: those answer ENOSYS.
+// No mknod, no mkdir: those answer ENOSYS.
 // Counters are atomics so the test thread can read them while mounted.
 #pragma once
 
@@ -25,6 +26,8 @@ struct Counters {
   std::atomic<bool> block_saw_interrupt{false};
   std::atomic<int> reclaims{0};
   std::atomic<int> hello_lookups{0};
+  std::atomic<size_t> max_write_seen{0};
+  std::atomic<size_t> bytes_written{0};
 };
 
 // The ops table; `counters` must outlive the mount.
