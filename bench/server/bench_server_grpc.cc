@@ -258,10 +258,16 @@ int main(int argc, char** argv) {
   app.add_option("--files", files, "files created (and listed by readdir)")->capture_default_str();
   app.add_option("--io-inflight", io_inflight, "calls in flight for 1 MiB I/O")->capture_default_str();
   app.add_option("--io-mib", io_mib, "MiB written and read in 1 MiB calls")->capture_default_str();
+  bool getattr_only = false;
+  app.add_flag("--getattr-only", getattr_only, "run only the getattr workload");
   CLI11_PARSE(app, argc, argv);
 
   rpuffs::bench::Bench b(server, inflight);
   if (!b.Connect()) return 1;
+  if (getattr_only) {
+    b.GetAttr(ops);
+    return 0;
+  }
   const std::string run = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   uint64_t dir = b.Mkdir("bench-" + run);
   if (dir == 0) return 1;
