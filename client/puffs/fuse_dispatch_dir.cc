@@ -77,16 +77,14 @@ void Readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_fi
 }
 
 void Releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-  Dispatch(req, "releasedir", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
-    r.ReplyErr(r.ops().releasedir(r, ino, of));
+  DispatchOnHandle(req, "releasedir", fi, [&](FuseRequest& r, OpenFile& of) {
+    return r.ops().releasedir(r, ino, of);
   });
 }
 
 void Fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi) {
-  Dispatch(req, "fsyncdir", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
-    r.ReplyErr(r.ops().fsyncdir(r, ino, datasync != 0, of));
+  DispatchOnHandle(req, "fsyncdir", fi, [&](FuseRequest& r, OpenFile& of) {
+    return r.ops().fsyncdir(r, ino, datasync != 0, of);
   });
 }
 

@@ -33,31 +33,27 @@ void Write(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t o
 }
 
 void Flush(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-  Dispatch(req, "flush", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
-    r.ReplyErr(r.ops().flush(r, ino, of));
+  DispatchOnHandle(req, "flush", fi, [&](FuseRequest& r, OpenFile& of) {
+    return r.ops().flush(r, ino, of);
   });
 }
 
 void Release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-  Dispatch(req, "release", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
-    r.ReplyErr(r.ops().release(r, ino, of));
+  DispatchOnHandle(req, "release", fi, [&](FuseRequest& r, OpenFile& of) {
+    return r.ops().release(r, ino, of);
   });
 }
 
 void Fsync(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi) {
-  Dispatch(req, "fsync", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
-    r.ReplyErr(r.ops().fsync(r, ino, datasync != 0, of));
+  DispatchOnHandle(req, "fsync", fi, [&](FuseRequest& r, OpenFile& of) {
+    return r.ops().fsync(r, ino, datasync != 0, of);
   });
 }
 
 void Fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off_t length,
                fuse_file_info* fi) {
-  Dispatch(req, "fallocate", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
-    r.ReplyErr(r.ops().fallocate(r, ino, mode, offset, length, of));
+  DispatchOnHandle(req, "fallocate", fi, [&](FuseRequest& r, OpenFile& of) {
+    return r.ops().fallocate(r, ino, mode, offset, length, of);
   });
 }
 

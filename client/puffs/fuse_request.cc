@@ -168,4 +168,12 @@ void Dispatch(fuse_req_t req, const char* op, const std::function<void(FuseReque
   if (ch.post_op()) ch.post_op()(r);
 }
 
+void DispatchOnHandle(fuse_req_t req, const char* op, const fuse_file_info* fi,
+                      const std::function<int(FuseRequest&, OpenFile&)>& fn) {
+  Dispatch(req, op, [&](FuseRequest& r) {
+    OpenFile of = ToOpenFile(fi);
+    r.ReplyErr(fn(r, of));
+  });
+}
+
 }  // namespace rpuffs::puffs

@@ -71,5 +71,9 @@ fuse_entry_param ToEntryParam(const Entry& e);
 // the pre/post hooks, turns an exception into a log line and EIO (Boost's
 // forced unwind passes through untouched).
 void Dispatch(fuse_req_t req, const char* op, const std::function<void(FuseRequest&)>& fn);
+// Dispatch for ops on an open handle whose whole answer is an errno
+// (flush, release, fsync, releasedir, fsyncdir, fallocate).
+void DispatchOnHandle(fuse_req_t req, const char* op, const fuse_file_info* fi,
+                      const std::function<int(FuseRequest&, OpenFile&)>& fn);
 
 }  // namespace rpuffs::puffs
