@@ -109,8 +109,11 @@ class MemFs {
   int Removexattr(puffs::Request& req, Ino ino, const std::string& name);
 
  private:
-  // Most entries one readdir returns (readdirplus hands out lookups, so it
-  // returns about what fits in the kernel's buffer).
+  // Most entries one readdir returns. Readdirplus marks every entry it
+  // returns as known to the kernel, but the framework counts only those that
+  // fit in the kernel's buffer; so it returns about one buffer's worth. An
+  // entry marked but dropped is harmless: it comes again on the next call,
+  // and removing it later goes through a counted lookup, hence a reclaim.
   static constexpr size_t kReaddirBatch = 512;
   static constexpr size_t kReaddirPlusBatch = 48;
 
