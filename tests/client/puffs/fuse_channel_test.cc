@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -160,6 +161,27 @@ TEST_F(FuseChannelTest, ForgottenInodeIsReclaimed) {
   m.usermount().notifier()->Delete(kRootIno, st.st_ino, "hello");
   m.usermount().notifier()->Flush();
   EXPECT_TRUE(WaitUntil([&] { return counters_.reclaims.load() == 1; }));
+}
+
+TEST_F(FuseChannelTest, XattrSizeQueriesAndERANGE) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  const std::string path = m.Sub("hello");
+  EXPECT_EQ(getxattr(path.c_str(), "user.test", nullptr, 0), 5);
+  char small[2];
+  EXPECT_EQ(getxattr(path.c_str(), "user.test", small, sizeof small), -1);
+  EXPECT_EQ(errno, ERANGE);
+  char buf[64] = {};
+  ASSERT_EQ(getxattr(path.c_str(), "user.test", buf, sizeof buf), 5);
+  EXPECT_EQ(std::string(buf, 5), "value");
+  EXPECT_EQ(getxattr(path.c_str(), "user.none", buf, sizeof buf), -1);
+  EXPECT_EQ(errno, ENODATA);
+  const std::string names("user.test\0user.other\0", 21);
+  EXPECT_EQ(listxattr(path.c_str(), nullptr, 0), static_cast<ssize_t>(names.size()));
+  EXPECT_EQ(listxattr(path.c_str(), small, sizeof small), -1);
+  EXPECT_EQ(errno, ERANGE);
+  ASSERT_EQ(listxattr(path.c_str(), buf, sizeof buf), static_cast<ssize_t>(names.size()));
+  EXPECT_EQ(std::string(buf, names.size()), names);
 }
 
 TEST_F(FuseChannelTest, BadMountOptionIsRejectedWithReason) {

@@ -106,6 +106,15 @@ Ops MakeTinyFs(Counters* c) {
     *written = size;
     return 0;
   };
+  ops.getxattr = [](Request&, Ino, const std::string& name, std::string* value) {
+    if (name != "user.test") return ENODATA;
+    *value = "value";
+    return 0;
+  };
+  ops.listxattr = [](Request&, Ino, std::vector<std::string>* names) {
+    *names = {"user.test", "user.other"};
+    return 0;
+  };
   ops.readdir = [](Request&, Ino ino, uint64_t off, bool, OpenFile&, std::vector<DirEntry>* out) {
     const char* names[] = {".", "..", "hello", "block"};
     const Ino inos[] = {kRootIno, kRootIno, kHelloIno, kBlockIno};

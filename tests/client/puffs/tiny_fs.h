@@ -2,6 +2,8 @@
 //
 // /hello   a 12-byte file "hello world\n" (ino 2)
 // /block   its read waits until the kernel interrupts it, then fails EINTR
+// Every inode has the xattr user.test = "value"; listxattr names
+// user.test and user.other.
 // /sink    accepts writes and forgets them (ino 4)
 // /pN...   any name starting with 'p' exists; its lookup sleeps 100 ms on a
 //          framework timer (the loop keeps serving meanwhile)

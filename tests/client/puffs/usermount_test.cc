@@ -1,6 +1,10 @@
 #include "client/puffs/usermount.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <mutex>
 
 #include <gtest/gtest.h>
 
@@ -98,7 +102,18 @@ TEST(UsermountTest, HooksRunAroundEveryOp) {
   mkdir(mnt.c_str(), 0755);
   rpuffs::testing::MountGuard guard(mnt);
   Usermount um(ops);
-  ASSERT_EQ(um.SetOpHooks([&](Request&) { ++pre; }, [&](Request&) { ++post; }), 0);
+  std::mutex mu;
+  Caller seen_caller;
+  std::vector<gid_t> seen_groups;
+  ASSERT_EQ(um.SetOpHooks(
+                [&](Request& r) {
+                  ++pre;
+                  std::lock_guard<std::mutex> lock(mu);
+                  seen_caller = r.caller();
+                  seen_groups = r.groups();
+                },
+                [&](Request&) { ++post; }),
+            0);
   std::atomic<bool> looked_up{false};
   std::thread t([&] {
     um.SetHandleSignals(false);
@@ -114,6 +129,16 @@ TEST(UsermountTest, HooksRunAroundEveryOp) {
   EXPECT_GE(pre.load(), 1);
   EXPECT_EQ(pre.load(), post.load());
   EXPECT_FALSE(IsFuseMounted(mnt));
+  // The caller is this process (its main thread made the last call).
+  std::vector<gid_t> groups(getgroups(0, nullptr));
+  groups.resize(getgroups(static_cast<int>(groups.size()), groups.data()));
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(seen_caller.pid, getpid());
+  EXPECT_EQ(seen_caller.uid, geteuid());
+  EXPECT_EQ(seen_caller.gid, getegid());
+  std::sort(groups.begin(), groups.end());
+  std::sort(seen_groups.begin(), seen_groups.end());
+  EXPECT_EQ(seen_groups, groups);
 }
 
 }  // namespace
