@@ -58,6 +58,23 @@ TEST_F(PermissionsTest, WriteAndTruncateDropFileCapabilities) {
   EXPECT_EQ(ops_.getxattr(root_, f, "security.capability", &value), ENODATA);
 }
 
+TEST_F(PermissionsTest, OpenWithTruncByNonRootClearsSuid) {
+  FakeRequest user(1000, 1000);
+  const Ino f = MakeFile(user, kRootIno, "f", 04755);
+  puffs::OpenFile fi = Open(f, O_WRONLY | O_TRUNC, &user);
+  EXPECT_EQ(ops_.release(user, f, fi), 0);
+  EXPECT_EQ(Stat(f).st_mode & 07777, 0755u);
+}
+
+TEST_F(PermissionsTest, UmaskAppliesToNewNodesButNotSymlinks) {
+  FakeRequest user(1000, 1000, {}, 027);
+  EXPECT_EQ(Stat(MakeFile(user, kRootIno, "f", 0666)).st_mode & 07777, 0640u);
+  EXPECT_EQ(Stat(Mkdir(user, kRootIno, "d", 0777)).st_mode & 07777, 0750u);
+  puffs::Entry e;
+  ASSERT_EQ(ops_.symlink(user, "f", kRootIno, "l", &e), 0);
+  EXPECT_EQ(e.attr.st_mode & 07777, 0777u);
+}
+
 TEST_F(PermissionsTest, WriteByRootKeepsSuid) {
   const Ino f = MakeFile(kRootIno, "f", 04755);
   ASSERT_EQ(WriteAt(f, "x", 0), 0);
