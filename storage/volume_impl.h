@@ -15,6 +15,23 @@
 //
 // Open handles: 'H' records in RocksDB plus an in-memory count per inode
 // (open_counts_), changed only under the inode's stripe lock after commit.
+// Handles of sessions not recorded with AddSession do not survive a restart.
+//
+// Choices a user can notice:
+// - Data in blocks of VolumeOptions::block_size (64 KiB); holes are missing
+//   blocks; st_blocks counts stored blocks (a partly written block counts
+//   whole). Maximum file size 2^50 bytes (EFBIG), hard links 65000 (EMLINK).
+// - atime is relatime-like: a Read updates it only when it is not newer than
+//   mtime or ctime, or is more than 24 h old.
+// - Fallocate mode 0 checks space and extends the size but reserves nothing
+//   (blocks stay holes until written).
+// - capacity_bytes == 0: statfs reports the data dir's filesystem and only
+//   that filesystem's own ENOSPC applies; otherwise writes that would
+//   allocate blocks past capacity_bytes fail with ENOSPC.
+// - Directory size is 0; nlink of a directory is 2 + its subdirectories.
+// - Inode numbers come from a counter persisted in ranges of 4096 ahead of
+//   use, so they are never reused (also not after a crash); generation is 1.
+// - Every outcome of a mutation with seq != 0 is recorded, failures included.
 #pragma once
 
 #include <rocksdb/env.h>

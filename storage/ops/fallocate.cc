@@ -29,7 +29,7 @@ Result<Attr> VolumeImpl::Fallocate(const OpId& op, const Caller& c, Ino ino, uin
       if (Status s = CheckSpace(missing); !s.ok()) return Outcome{s.err()};
       if (mode == 0 && offset + length > inode.size) {
         inode.size = offset + length;
-        inode.ctime = Now();
+        inode.mtime = inode.ctime = Now();
       }
     }
     m.PutInode(inode);
