@@ -49,6 +49,19 @@ uint64_t FilesPerClient(const LoadOptions& o, uint64_t fallback) {
   return o.files_per_client != 0 ? o.files_per_client : fallback;
 }
 
+uint64_t FilesOnly(const LoadOptions& o, uint64_t fallback) {
+  return o.files_per_client != 0 ? o.files_per_client : fallback;
+}
+
+uint64_t OpsOrUnlimited(const LoadOptions& o) { return o.ops != 0 ? o.ops : kUnlimited; }
+
+bool WholeBlocks(const LoadOptions& o, uint64_t fallback, const char* workload, std::string* why) {
+  uint64_t size = FileSize(o, fallback);
+  if (size >= kBlock && size % kBlock == 0) return true;
+  *why = std::string(workload) + ": --file-size must be a multiple of 4K";
+  return false;
+}
+
 uint64_t FileSize(const LoadOptions& o, uint64_t fallback) {
   return o.file_size != 0 ? o.file_size : fallback;
 }

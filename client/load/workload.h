@@ -49,6 +49,13 @@ Phase UnlinkFiles(std::function<uint64_t(Client&)> count, std::function<Node(Cli
 
 // --files-per-client (or --ops), else `fallback`.
 uint64_t FilesPerClient(const LoadOptions& o, uint64_t fallback);
+// --files-per-client, else `fallback` (for workloads where --ops counts calls).
+uint64_t FilesOnly(const LoadOptions& o, uint64_t fallback);
+// --ops, else kUnlimited (until the deadline).
+uint64_t OpsOrUnlimited(const LoadOptions& o);
+// Is the file size (--file-size, else `fallback`) whole 4 KiB blocks? If
+// not, *why names the workload.
+bool WholeBlocks(const LoadOptions& o, uint64_t fallback, const char* workload, std::string* why);
 // --file-size, else `fallback`.
 uint64_t FileSize(const LoadOptions& o, uint64_t fallback);
 // A deterministic random number for (client, task index, salt).

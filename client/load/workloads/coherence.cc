@@ -24,7 +24,7 @@ constexpr size_t kHeader = 8;
 class Coherence final : public Workload {
  public:
   explicit Coherence(const LoadOptions& o)
-      : size_(FileSize(o, 16 * 1024)), rounds_(o.ops != 0 ? o.ops : kUnlimited) {}
+      : size_(FileSize(o, 16 * 1024)), rounds_(OpsOrUnlimited(o)) {}
   bool open_ended() const override { return true; }
 
   std::vector<Phase> Phases(Run& run) override {

@@ -25,8 +25,8 @@ const char* const kCreateLabels[3] = {"create", "write", "close"};
 class Mixed final : public Workload {
  public:
   Mixed(const LoadOptions& o, OpMix mix)
-      : files_(o.files_per_client != 0 ? o.files_per_client : 16), size_(FileSize(o, 64 * 1024)),
-        ops_(o.ops != 0 ? o.ops : kUnlimited), mix_(std::move(mix)) {}
+      : files_(FilesOnly(o, 16)), size_(FileSize(o, 64 * 1024)),
+        ops_(OpsOrUnlimited(o)), mix_(std::move(mix)) {}
   bool open_ended() const override { return true; }
 
   std::vector<Phase> Phases(Run& run) override {
@@ -99,11 +99,7 @@ class Mixed final : public Workload {
 }  // namespace
 
 std::unique_ptr<Workload> MakeMixed(const LoadOptions& o, std::string* why) {
-  uint64_t size = FileSize(o, 64 * 1024);
-  if (size < kBlock || size % kBlock != 0) {
-    *why = "mixed: --file-size must be a multiple of 4K";
-    return nullptr;
-  }
+  if (!WholeBlocks(o, 64 * 1024, "mixed", why)) return nullptr;
   OpMix mix;
   std::string text = o.mix.empty() ? "stat=40,read=30,write=20,create=5,readdir=5" : o.mix;
   if (!mix.Parse(text, {"stat", "read", "write", "create", "readdir"}, why)) return nullptr;

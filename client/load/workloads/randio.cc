@@ -16,8 +16,8 @@ constexpr uint32_t kSpace = 2;
 class Randio final : public Workload {
  public:
   Randio(const LoadOptions& o, OpMix mix)
-      : files_(o.files_per_client != 0 ? o.files_per_client : 4), size_(FileSize(o, 4 * kMiB)),
-        ops_(o.ops != 0 ? o.ops : kUnlimited), mix_(std::move(mix)) {}
+      : files_(FilesOnly(o, 4)), size_(FileSize(o, 4 * kMiB)),
+        ops_(OpsOrUnlimited(o)), mix_(std::move(mix)) {}
   bool open_ended() const override { return true; }
 
   std::vector<Phase> Phases(Run& run) override {
@@ -82,11 +82,7 @@ class Randio final : public Workload {
 }  // namespace
 
 std::unique_ptr<Workload> MakeRandio(const LoadOptions& o, std::string* why) {
-  uint64_t size = FileSize(o, 4 * kMiB);
-  if (size < kBlock || size % kBlock != 0) {
-    *why = "randio: --file-size must be a multiple of 4K";
-    return nullptr;
-  }
+  if (!WholeBlocks(o, 4 * kMiB, "randio", why)) return nullptr;
   OpMix mix;
   if (!mix.Parse(o.mix.empty() ? "read=50,write=50" : o.mix, {"read", "write"}, why)) return nullptr;
   return std::make_unique<Randio>(o, std::move(mix));
