@@ -114,6 +114,7 @@ Status VolumeImpl::Rename(const OpId& op, const Caller& c, Ino parent, std::stri
     st.has_dst = seen_dst != 0;
     if (st.has_dst)
       if (Status s = LoadChild(new_parent, new_name, &st.dst); !s.ok()) return Outcome{s.err()};
+    if (st.has_dst && (flags & kRenameNoReplace)) return Outcome{EEXIST};
     if (st.has_dst && st.dst.ino == st.src.ino) return Outcome();  // same inode: nothing to do
     if (Outcome o = CheckRules(*this, c, st, flags); o.err) return o;
     Apply(*this, m, st, name, new_name, flags & kRenameExchange);
