@@ -94,6 +94,7 @@ TEST_P(RenameTest, ExchangeSwapsEntriesAndParents) {
 TEST_P(RenameTest, SameInodeIsANoOp) {
   Ino f = FileOk(kRootIno, "f");
   ASSERT_TRUE(v->Link(Op(), root, f, kRootIno, "g").ok());
+  EXPECT_EQ(v->Rename(Op(), root, kRootIno, "f", kRootIno, "g", kRenameNoReplace).err(), EEXIST);
   ASSERT_TRUE(v->Rename(Op(), root, kRootIno, "f", kRootIno, "g", 0).ok());
   EXPECT_EQ(v->Lookup(root, kRootIno, "f")->ino, f);
   EXPECT_EQ(AttrOk(f).nlink, 2u);
