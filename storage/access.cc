@@ -51,6 +51,19 @@ uint32_t KillSuidBits(uint32_t mode) {
   return out;
 }
 
+Status CheckSetAttr(const Caller& c, const Inode& inode, const SetAttrIn& in) {
+  if (c.is_root()) return Status::Ok();
+  if ((in.valid & SetAttrIn::kMode) && c.uid != inode.uid) return Status(EPERM);
+  if ((in.valid & SetAttrIn::kUid) && (c.uid != inode.uid || in.uid != inode.uid)) return Status(EPERM);
+  if ((in.valid & SetAttrIn::kGid) && (c.uid != inode.uid || (in.gid != inode.gid && !InGroup(c, in.gid))))
+    return Status(EPERM);
+  // Explicit times only for the owner; "now" for anyone who may write.
+  if ((in.valid & (SetAttrIn::kAtime | SetAttrIn::kMtime)) && c.uid != inode.uid) return Status(EPERM);
+  if ((in.valid & (SetAttrIn::kAtimeNow | SetAttrIn::kMtimeNow)) && c.uid != inode.uid)
+    return CheckAccess(c, inode, kMayWrite);
+  return Status::Ok();
+}
+
 XattrNamespace XattrNamespaceOf(std::string_view name) {
   auto starts = [&](std::string_view p) { return name.size() > p.size() && name.substr(0, p.size()) == p; };
   if (starts("user.")) return XattrNamespace::kUser;

@@ -35,6 +35,12 @@ Status CheckSticky(const Caller& c, const Inode& dir, const Inode& victim);
 // with group-exec (without it the bit means mandatory locking, which stays).
 uint32_t KillSuidBits(uint32_t mode);
 
+// Linux's setattr_prepare for `in` (size is checked by the caller): chmod
+// and explicit times by the owner only (EPERM), chown to another uid by root
+// only (EPERM), chgrp by the owner to one of its groups (EPERM), times set
+// to "now" by the owner or anyone with write permission (EACCES).
+Status CheckSetAttr(const Caller& c, const Inode& inode, const SetAttrIn& in);
+
 enum class XattrNamespace { kUser, kTrusted, kSecurity, kPosixAcl, kUnsupported };
 XattrNamespace XattrNamespaceOf(std::string_view name);
 // Linux's xattr_permission: may the caller read (kMayRead) or change

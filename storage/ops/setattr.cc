@@ -10,19 +10,6 @@
 namespace rpuffs::storage {
 namespace {
 
-Status CheckOwnership(const Caller& c, const Inode& inode, const SetAttrIn& in) {
-  if (c.is_root()) return Status::Ok();
-  if ((in.valid & SetAttrIn::kMode) && c.uid != inode.uid) return Status(EPERM);
-  if ((in.valid & SetAttrIn::kUid) && (c.uid != inode.uid || in.uid != inode.uid)) return Status(EPERM);
-  if ((in.valid & SetAttrIn::kGid) && (c.uid != inode.uid || (in.gid != inode.gid && !InGroup(c, in.gid))))
-    return Status(EPERM);
-  // Explicit times only for the owner; "now" for anyone who may write.
-  if ((in.valid & (SetAttrIn::kAtime | SetAttrIn::kMtime)) && c.uid != inode.uid) return Status(EPERM);
-  if ((in.valid & (SetAttrIn::kAtimeNow | SetAttrIn::kMtimeNow)) && c.uid != inode.uid)
-    return CheckAccess(c, inode, kMayWrite);
-  return Status::Ok();
-}
-
 void ApplyOwnerAndMode(const Caller& c, Inode* inode, const SetAttrIn& in) {
   if (in.valid & SetAttrIn::kMode) {
     inode->mode = (inode->mode & S_IFMT) | (in.mode & 07777);
@@ -52,7 +39,7 @@ Result<Attr> VolumeImpl::SetAttr(const OpId& op, const Caller& c, Ino ino, const
       ((in.valid & SetAttrIn::kMtime) && in.mtime.nsec >= 1000000000u))
     return Status(EINVAL);
   return AttrOf(RunOnInode(op, ino, [&](Mutation& m, Inode& inode) -> Outcome {
-    if (Status s = CheckOwnership(c, inode, in); !s.ok()) return Outcome{s.err()};
+    if (Status s = CheckSetAttr(c, inode, in); !s.ok()) return Outcome{s.err()};
     Timespec now = Now();
     if (in.valid & SetAttrIn::kSize) {
       if (inode.is_dir()) return Outcome{EISDIR};
