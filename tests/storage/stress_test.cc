@@ -1,5 +1,5 @@
 // Concurrency stress: 8 threads of random create/link/rename/unlink/mkdir/
-// rmdir in 3 shared directories (and their subdirectories), then every
+// rmdir/write/truncate in 3 shared directories (and their subdirectories), then every
 // invariant: fsck clean, statfs counts equal what a walk finds, nlinks match.
 #include <fcntl.h>
 
@@ -51,7 +51,7 @@ std::vector<std::string> StressTest::Run(int thread, const std::vector<Ino>& sha
     op.seq = (pick(2) == 0) ? 0 : i + 1;  // half the ops record retry outcomes
     int err = 0;
     const char* what = "";
-    switch (pick(7)) {
+    switch (pick(9)) {
       case 0: {
         what = "create";
         auto r = v->Create(op, root, parent(), name(), 0644, O_CREAT | O_RDWR);
@@ -67,6 +67,19 @@ std::vector<std::string> StressTest::Run(int thread, const std::vector<Ino>& sha
         auto src = v->Lookup(root, parent(), name());
         err = src.ok() ? v->Link(op, root, src->ino, parent(), name()).err() : src.err();
         if (src.ok() && S_ISDIR(src->mode) && err == EPERM) err = 0;
+        break;
+      }
+      case 5: {
+        what = "write";
+        auto f = v->Lookup(root, parent(), name());
+        std::string data(1 + pick(100000), static_cast<char>('a' + pick(26)));
+        err = f.ok() ? v->Write(op, root, f->ino, pick(200000), data, pick(4) == 0).err() : f.err();
+        break;
+      }
+      case 6: {
+        what = "truncate";
+        auto f = v->Lookup(root, parent(), name());
+        err = f.ok() ? v->SetAttr(op, root, f->ino, SetSize(pick(150000))).err() : f.err();
         break;
       }
       default:
@@ -120,7 +133,7 @@ TEST_P(StressTest, SharedDirectoriesKeepEveryInvariant) {
     }
   }
   EXPECT_GT(links.size(), 3u);
-  for (const char* what : {"create", "mkdir", "unlink", "rmdir", "link", "rename"}) {
+  for (const char* what : {"create", "mkdir", "unlink", "rmdir", "link", "rename", "write", "truncate"}) {
     EXPECT_GT(successes_[what], 20) << what;
     std::cout << what << ": " << successes_[what] << " succeeded\n";
   }
