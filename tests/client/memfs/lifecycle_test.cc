@@ -148,3 +148,25 @@ TEST_F(LifecycleTest, ReaddirPlusHandsOutEntriesTheKernelMustForget) {
 
 }  // namespace
 }  // namespace rpuffs::memfs::testing
+
+namespace rpuffs::memfs::testing {
+namespace {
+
+TEST(MemFsOpsTableTest, FillsEveryOpButTheOnesTheKernelMaySkip) {
+  MemFs fs(TestOptions());
+  const puffs::Ops ops = fs.MakeOps();
+  // Left out on purpose: the kernel treats their ENOSYS as success and stops sending them.
+  EXPECT_FALSE(ops.flush);
+  EXPECT_FALSE(ops.fsync);
+  EXPECT_FALSE(ops.fsyncdir);
+  const bool all_set = ops.lookup && ops.reclaim && ops.getattr && ops.setattr && ops.readlink &&
+                       ops.mknod && ops.mkdir && ops.unlink && ops.rmdir && ops.symlink &&
+                       ops.rename && ops.link && ops.open && ops.create && ops.read && ops.write &&
+                       ops.release && ops.fallocate && ops.opendir && ops.readdir &&
+                       ops.releasedir && ops.statfs && ops.setxattr && ops.getxattr &&
+                       ops.listxattr && ops.removexattr;
+  EXPECT_TRUE(all_set);
+}
+
+}  // namespace
+}  // namespace rpuffs::memfs::testing
