@@ -53,7 +53,6 @@ rocksdb::ColumnFamilyOptions DataCfOptions() {
   cf.min_blob_size = 4096;
   cf.enable_blob_garbage_collection = true;
   cf.blob_compression_type = rocksdb::kLZ4Compression;
-  cf.write_buffer_size = 128 << 20;
   return cf;
 }
 

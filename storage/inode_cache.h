@@ -24,7 +24,7 @@ namespace rpuffs::storage {
 class InodeCache {
  public:
   static constexpr size_t kShards = 64;
-  static constexpr size_t kEntriesPerShard = 4096;
+  static constexpr size_t kEntriesPerShard = 2048;  // ~128k inodes, some 25 MB at most
 
   bool Lookup(Ino ino, Inode* out);
   uint64_t Generation(Ino ino);
