@@ -63,11 +63,13 @@ Status VolumeImpl::LoadCounters() {
   if (Status s = ReadCounter(*db_, CounterId::kNextInoLimit, &limit); !s.ok()) return s;
   used_blocks_ = static_cast<int64_t>(used);
   inodes_ = static_cast<int64_t>(inodes);
-  // Belt and braces: never below the highest inode present.
+  // Belt and braces: never below the highest inode present (one seek).
   uint64_t highest = kRootIno;
-  ScanTag(*db_, KeyTag::kInode, [&](std::string_view key, std::string_view) {
-    if (key.size() == 9) highest = std::max(highest, GetBE64(key.data() + 1));
-  });
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), db_->meta()));
+  it->SeekForPrev(InodeKey(~0ull));
+  if (it->Valid() && it->key().size() == 9 && it->key()[0] == static_cast<char>(KeyTag::kInode))
+    highest = std::max(highest, GetBE64(it->key().data() + 1));
+  it.reset();
   next_ino_ = ino_limit_ = std::max(limit, highest + 1);
   return Status::Ok();
 }

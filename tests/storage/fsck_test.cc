@@ -76,5 +76,15 @@ TEST_P(FsckTest, BlockPastEndAndWrongBlockCount) {
   EXPECT_TRUE(FsckNow().empty());
 }
 
+TEST_P(FsckTest, LostInodeWatermarkIsReportedAndRebuiltFromHighestInode) {
+  Ino last = 0;
+  for (int i = 0; i < 5; ++i) last = FileOk(kRootIno, "f" + std::to_string(i));
+  ASSERT_TRUE(internal::RawDelete(v, Family::kMeta, CounterKey(CounterId::kNextInoLimit)).ok());
+  EXPECT_TRUE(Finds("ino-counter"));
+  Reopen();
+  EXPECT_GT(MkdirOk(kRootIno, "next"), last);
+  EXPECT_TRUE(FsckNow().empty());
+}
+
 }  // namespace
 }  // namespace rpuffs::storage::testing
