@@ -20,11 +20,13 @@ void WriteBlock(Client& c, const Handle& h, uint64_t file, uint64_t offset, uint
 
 void ReadBlock(Client& c, const Handle& h, uint64_t file, uint64_t offset, uint64_t len,
                const char* label, Finish done) {
-  c.fs().Read(h, offset, static_cast<uint32_t>(len),
-              c.Timed(label, DataCb([&c, file, offset, len, label, done](int err, std::string data) {
+  c.fs().Read(
+      h, offset, static_cast<uint32_t>(len),
+      c.Timed(label, DataCb([&c, file, offset, len, label, done](int err, std::string data) {
                 if (err != 0) return done(false);
-                int64_t bad = data.size() == len ? FirstMismatch(c.run().options.seed, file, offset, data)
-                                                 : static_cast<int64_t>(data.size());
+                int64_t bad = data.size() == len
+                                  ? FirstMismatch(c.run().options.seed, file, offset, data)
+                                  : static_cast<int64_t>(data.size());
                 if (bad >= 0) {
                   c.Mismatch(label, "file " + std::to_string(file) + " offset " +
                                         std::to_string(offset + bad) + " (read " +
@@ -43,10 +45,11 @@ void Sequential(BlockFn fn, Client& c, const Handle& h, uint64_t file, uint64_t 
                 uint64_t size, uint64_t io, const char* label, Finish done) {
   if (offset >= size) return done(true);
   uint64_t len = std::min(io, size - offset);
-  fn(c, h, file, offset, len, label, [fn, &c, h, file, offset, len, size, io, label, done](bool ok) {
-    if (!ok) return done(false);
-    Sequential(fn, c, h, file, offset + len, size, io, label, done);
-  });
+  fn(c, h, file, offset, len, label,
+     [fn, &c, h, file, offset, len, size, io, label, done](bool ok) {
+       if (!ok) return done(false);
+       Sequential(fn, c, h, file, offset + len, size, io, label, done);
+     });
 }
 
 }  // namespace
@@ -67,27 +70,34 @@ void CloseThen(Client& c, const Handle& h, const char* label, TaskDone done) {
 
 void CreateFile(Client& c, const Node& dir, const std::string& name, uint64_t file, uint64_t size,
                 const char* const labels[3], std::function<void(bool ok, Node made)> done) {
-  c.fs().Create(dir, name, c.Timed(labels[0], CreateCb([&c, file, size, labels, done](
-                                                   int err, Node node, Handle h) {
-    if (err != 0) return done(false, Node{});
-    WriteFile(c, h, file, size, kMiB, labels[1], [&c, h, labels, done, node](bool ok) {
-      c.fs().Close(h, c.Timed(labels[2], ErrCb([ok, done, node](int err) {
-        done(ok && err == 0, node);
-      })));
-    });
-  })));
+  c.fs().Create(
+      dir, name,
+      c.Timed(labels[0], CreateCb([&c, file, size, labels, done](int err, Node node, Handle h) {
+                if (err != 0) return done(false, Node{});
+                WriteFile(c, h, file, size, kMiB, labels[1], [&c, h, labels, done, node](bool ok) {
+                  c.fs().Close(h, c.Timed(labels[2], ErrCb([ok, done, node](int err) {
+                                            done(ok && err == 0, node);
+                                          })));
+                });
+              })));
 }
 
 void CheckFile(Client& c, const Node& dir, const std::string& name, uint64_t file, uint64_t size,
                const char* const labels[4], TaskDone done) {
-  c.fs().Lookup(dir, name, c.Timed(labels[0], NodeCb([&c, file, size, labels, done](int err, Node n) {
-    if (err != 0) return done();
-    c.fs().Open(n, O_RDONLY, c.Timed(labels[1], OpenCb([&c, file, size, labels, done](int err, Handle h) {
-      if (err != 0) return done();
-      ReadFile(c, h, file, size, kMiB, labels[2],
-               [&c, h, labels, done](bool) { CloseThen(c, h, labels[3], done); });
-    })));
-  })));
+  c.fs().Lookup(
+      dir, name,
+      c.Timed(labels[0], NodeCb([&c, file, size, labels, done](int err, Node n) {
+                if (err != 0) return done();
+                c.fs().Open(
+                    n, O_RDONLY,
+                    c.Timed(labels[1], OpenCb([&c, file, size, labels, done](int err, Handle h) {
+                              if (err != 0) return done();
+                              ReadFile(c, h, file, size, kMiB, labels[2],
+                                       [&c, h, labels, done](bool) {
+                                         CloseThen(c, h, labels[3], done);
+                                       });
+                            })));
+              })));
 }
 
 }  // namespace rpuffs::load

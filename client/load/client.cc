@@ -7,9 +7,7 @@ namespace {
 constexpr int kMaxProblemLines = 10;
 }  // namespace
 
-Run::Run(LoadOptions o) : options(std::move(o)) {
-  corruption_pending = options.inject_corruption;
-}
+Run::Run(LoadOptions o) : options(std::move(o)) { corruption_pending = options.inject_corruption; }
 
 Run::~Run() = default;
 

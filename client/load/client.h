@@ -35,8 +35,8 @@ struct Phase {
   const char* name = "";
   std::function<uint64_t(Client&)> count;  // tasks for this client (kUnlimited: until stop)
   Task task;
-  bool always = false;   // cleanup: runs even after the deadline
-  uint32_t window = 0;   // 0: --window
+  bool always = false;  // cleanup: runs even after the deadline
+  uint32_t window = 0;  // 0: --window
 };
 
 class Client {
@@ -70,7 +70,9 @@ class Client {
   static uint64_t PayloadOf(const std::string& data) { return data.size(); }
   static uint64_t PayloadOf(const Written& w) { return w.bytes; }
   template <class... A>
-  static uint64_t PayloadOf(const A&...) { return 0; }
+  static uint64_t PayloadOf(const A&...) {
+    return 0;
+  }
 
   bool HasNextLocked() const;
   void Pump(std::unique_lock<std::mutex>& lock);

@@ -24,17 +24,20 @@ constexpr uint64_t kProgressEveryNs = 1'000'000'000;
 // The live line on a terminal: elapsed, calls/s since the last line, errors.
 class Progress {
  public:
-  explicit Progress(uint64_t start_ns) : start_(start_ns), last_(start_ns), tty_(isatty(STDERR_FILENO)) {}
+  explicit Progress(uint64_t start_ns)
+      : start_(start_ns), last_(start_ns), tty_(isatty(STDERR_FILENO)) {}
 
   void Tick(const Run& run) {
     uint64_t now = NowNs();
     if (!tty_ || now - last_ < kProgressEveryNs) return;
     uint64_t calls = run.counters.ops.load();
-    double rate = static_cast<double>(calls - last_calls_) / (static_cast<double>(now - last_) / 1e9);
+    double rate =
+        static_cast<double>(calls - last_calls_) / (static_cast<double>(now - last_) / 1e9);
     std::fprintf(stderr, "\r[%6.1fs] calls %10llu  %9.0f/s  errors %llu  mismatches %llu   ",
-                 static_cast<double>(now - start_) / 1e9, static_cast<unsigned long long>(calls), rate,
-                 static_cast<unsigned long long>(run.counters.errors.load()),
-                 static_cast<unsigned long long>(run.counters.mismatches.load() + run.counters.stale.load()));
+                 static_cast<double>(now - start_) / 1e9, static_cast<unsigned long long>(calls),
+                 rate, static_cast<unsigned long long>(run.counters.errors.load()),
+                 static_cast<unsigned long long>(run.counters.mismatches.load() +
+                                                 run.counters.stale.load()));
     last_ = now;
     last_calls_ = calls;
     printed_ = true;
@@ -114,18 +117,23 @@ std::string TopName() {
 Phase SetupPhase(bool* made) {
   return FirstClient("setup", [made](Client& c, uint64_t, TaskDone done) {
     Run& run = c.run();
-    c.fs().Mkdir(c.fs().Root(), run.top_name, c.Timed("setup.mkdir", NodeCb([&run, made, done](int err, Node n) {
-      if (err == 0) run.top = n;
-      *made = err == 0;
-      done();
-    })));
+    c.fs().Mkdir(c.fs().Root(), run.top_name,
+                 c.Timed("setup.mkdir", NodeCb([&run, made, done](int err, Node n) {
+                           if (err == 0) run.top = n;
+                           *made = err == 0;
+                           done();
+                         })));
   });
 }
 
 Phase TeardownPhase() {
-  return FirstClient("teardown", [](Client& c, uint64_t, TaskDone done) {
-    c.fs().Rmdir(c.fs().Root(), c.run().top_name, c.Timed("teardown.rmdir", ErrCb([done](int) { done(); })));
-  }, true);
+  return FirstClient(
+      "teardown",
+      [](Client& c, uint64_t, TaskDone done) {
+        c.fs().Rmdir(c.fs().Root(), c.run().top_name,
+                     c.Timed("teardown.rmdir", ErrCb([done](int) { done(); })));
+      },
+      true);
 }
 
 Summary Summarise(Run& run, double cap_s, uint64_t start_ns, uint64_t end_ns) {
@@ -171,7 +179,8 @@ int RunLoad(const LoadOptions& options) {
     for (const Phase& p : workload->Phases(run)) RunPhase(run, p, deadline, progress);
     RunPhase(run, TeardownPhase(), deadline, progress);
   } else {
-    std::fprintf(stderr, "rpuffs-load: cannot create the run's directory %s\n", run.top_name.c_str());
+    std::fprintf(stderr, "rpuffs-load: cannot create the run's directory %s\n",
+                 run.top_name.c_str());
   }
   uint64_t end = NowNs();
   progress.Done();

@@ -1,8 +1,7 @@
 #include "client/load/flags.h"
 
-#include <cstdio>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 namespace rpuffs::load {
 namespace {
@@ -45,10 +44,14 @@ bool ParseSize(const std::string& text, uint64_t* out) {
   uint64_t v = std::stoull(text.substr(0, digits));
   std::string suffix = digits == std::string::npos ? "" : text.substr(digits);
   int shift = 0;
-  if (suffix == "K" || suffix == "k") shift = 10;
-  else if (suffix == "M" || suffix == "m") shift = 20;
-  else if (suffix == "G" || suffix == "g") shift = 30;
-  else if (!suffix.empty()) return false;
+  if (suffix == "K" || suffix == "k")
+    shift = 10;
+  else if (suffix == "M" || suffix == "m")
+    shift = 20;
+  else if (suffix == "G" || suffix == "g")
+    shift = 30;
+  else if (!suffix.empty())
+    return false;
   *out = v << shift;
   return true;
 }
@@ -80,8 +83,9 @@ std::optional<int> ParseFlags(int argc, char** argv, LoadOptions* out) {
   app.add_option("--files-per-client", out->files_per_client, "files each client works on");
   app.add_option("--file-size", file_size, "bytes per file (K/M/G suffixes)")
       ->check(CLI::Validator(CheckSize, "SIZE"));
-  app.add_option("--mix", out->mix, "op=weight,... (randio: read,write; mixed: stat,read,"
-                                    "write,create,readdir)");
+  app.add_option("--mix", out->mix,
+                 "op=weight,... (randio: read,write; mixed: stat,read,"
+                 "write,create,readdir)");
   app.add_option("--window", out->window, "operations in flight per client")->capture_default_str();
   app.add_flag("--inject-corruption", out->inject_corruption)->group("");  // tests only
   try {

@@ -18,15 +18,15 @@ struct LoadOptions {
   std::string token;                // rpuffsd --token
   uint32_t clients = 1;
   std::string workload;
-  double duration_s = 0;   // 0: the workload's default (see EffectiveDuration)
-  uint64_t ops = 0;        // per client (or per pair); 0: workload default / until duration
+  double duration_s = 0;  // 0: the workload's default (see EffectiveDuration)
+  uint64_t ops = 0;       // per client (or per pair); 0: workload default / until duration
   std::string json_path;
   uint64_t seed = 1;
-  uint64_t files_per_client = 0;  // 0: workload default
-  uint64_t file_size = 0;         // bytes; 0: workload default
-  std::string mix;                // "op=weight,..." (randio, mixed)
-  uint32_t window = 16;           // operations (tasks) in flight per client
-  bool inject_corruption = false; // hidden: flip one byte of the first data write
+  uint64_t files_per_client = 0;   // 0: workload default
+  uint64_t file_size = 0;          // bytes; 0: workload default
+  std::string mix;                 // "op=weight,..." (randio, mixed)
+  uint32_t window = 16;            // operations (tasks) in flight per client
+  bool inject_corruption = false;  // hidden: flip one byte of the first data write
 };
 
 // Seconds the run may last: --duration, else 10 s for open-ended workloads

@@ -83,7 +83,8 @@ LabeledStats MergeStats(const std::vector<LabeledStats>& per_client) {
   LabeledStats out;
   for (const auto& table : per_client) {
     for (const auto& [name, stats] : table) {
-      auto it = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == name; });
+      auto it =
+          std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == name; });
       if (it == out.end()) {
         out.emplace_back(name, stats);
       } else {

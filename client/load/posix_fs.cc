@@ -32,7 +32,9 @@ bool CheckMountDir(const std::string& dir, std::string* why) {
   return true;
 }
 
-std::string PosixFs::Path(const Node& n) const { return n.rel.empty() ? root_ : root_ + "/" + n.rel; }
+std::string PosixFs::Path(const Node& n) const {
+  return n.rel.empty() ? root_ : root_ + "/" + n.rel;
+}
 
 void PosixFs::Mkdir(const Node& dir, const std::string& name, NodeCb done) {
   Node child = Child(dir, name);

@@ -45,7 +45,8 @@ void RemoteFs::Mkdir(const Node& dir, const std::string& name, NodeCb done) {
   req.set_parent(dir.ino);
   req.set_name(name);
   req.set_mode(0755);
-  vol_->Call(remote::kMkdir, std::move(req), Done<v1::EntryReply>([done](int err, v1::EntryReply& rep) {
+  vol_->Call(remote::kMkdir, std::move(req),
+             Done<v1::EntryReply>([done](int err, v1::EntryReply& rep) {
                done(err, Node{rep.attr().ino(), ""});
              }));
 }
@@ -67,7 +68,8 @@ void RemoteFs::Lookup(const Node& dir, const std::string& name, NodeCb done) {
   v1::LookupRequest req;
   req.set_parent(dir.ino);
   req.set_name(name);
-  vol_->Call(remote::kLookup, std::move(req), Done<v1::EntryReply>([done](int err, v1::EntryReply& rep) {
+  vol_->Call(remote::kLookup, std::move(req),
+             Done<v1::EntryReply>([done](int err, v1::EntryReply& rep) {
                done(err, Node{rep.attr().ino(), ""});
              }));
 }
@@ -77,12 +79,15 @@ void RemoteFs::Open(const Node& file, int flags, OpenCb done) {
   req.set_ino(file.ino);
   req.set_flags(static_cast<uint32_t>(flags));
   uint64_t ino = file.ino;
-  vol_->Call(remote::kOpen, std::move(req), Done<v1::OpenReply>([done, ino](int err, v1::OpenReply& rep) {
+  vol_->Call(remote::kOpen, std::move(req),
+             Done<v1::OpenReply>([done, ino](int err, v1::OpenReply& rep) {
                done(err, Handle{ino, rep.fh(), -1});
              }));
 }
 
-void RemoteFs::Readdir(const Node& dir, CountCb done) { ReaddirFrom(dir.ino, 0, 0, std::move(done)); }
+void RemoteFs::Readdir(const Node& dir, CountCb done) {
+  ReaddirFrom(dir.ino, 0, 0, std::move(done));
+}
 
 // One READDIR per batch, chained from each completion until eof.
 void RemoteFs::ReaddirFrom(uint64_t ino, uint64_t offset, uint64_t seen, CountCb done) {
@@ -138,7 +143,8 @@ void RemoteFs::Read(const Handle& h, uint64_t offset, uint32_t size, DataCb done
   req.set_fh(h.fh);
   req.set_offset(offset);
   req.set_size(size);
-  vol_->Call(remote::kRead, std::move(req), Done<v1::ReadReply>([done](int err, v1::ReadReply& rep) {
+  vol_->Call(remote::kRead, std::move(req),
+             Done<v1::ReadReply>([done](int err, v1::ReadReply& rep) {
                done(err, err == 0 ? std::move(*rep.mutable_data()) : std::string());
              }));
 }

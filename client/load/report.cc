@@ -87,7 +87,8 @@ std::string ErrorsText(const OpStats& op) {
 
 void PrintTable(std::FILE* out, const Summary& s) {
   const LoadOptions& o = *s.options;
-  std::string target = o.server.empty() ? "mounts" : o.server;
+  std::string target = o.server;
+  for (const auto& m : o.mounts) target += (target.empty() ? "" : ",") + m;
   std::fprintf(out, "rpuffs-load %s: workload=%s clients=%u target=%s elapsed=%.2fs%s\n",
                RPUFFS_VERSION, o.workload.c_str(), o.clients, target.c_str(), s.elapsed_s,
                s.deadline_hit ? " (stopped at the deadline)" : "");
@@ -103,7 +104,8 @@ void PrintTable(std::FILE* out, const Summary& s) {
                  Micros(op.latency_ns.Percentile(99)), Micros(op.latency_ns.Percentile(99.9)),
                  Micros(op.latency_ns.max()), errors.c_str());
   }
-  std::fprintf(out, "total: calls=%" PRIu64 " errors=%" PRIu64 " mismatches=%" PRIu64
+  std::fprintf(out,
+               "total: calls=%" PRIu64 " errors=%" PRIu64 " mismatches=%" PRIu64
                " stale_reads=%" PRIu64 " -> %s\n",
                s.calls, s.errors, s.mismatches, s.stale, s.clean() ? "OK" : "FAILED");
 }
@@ -115,10 +117,11 @@ std::string ToJson(const Summary& s) {
     << "\"workload\":" << Quote(o.workload) << ",\"clients\":" << o.clients
     << ",\"server\":" << Quote(o.server) << ",\"mounts\":[";
   for (size_t i = 0; i < o.mounts.size(); ++i) j << (i ? "," : "") << Quote(o.mounts[i]);
-  j << "],\"duration_s\":" << Num(s.duration_cap_s) << ",\"ops\":" << o.ops << ",\"seed\":" << o.seed
-    << ",\"files_per_client\":" << o.files_per_client << ",\"file_size\":" << o.file_size
-    << ",\"mix\":" << Quote(o.mix) << ",\"window\":" << o.window << "},\"elapsed_s\":"
-    << Num(s.elapsed_s) << ",\"stopped_at_deadline\":" << (s.deadline_hit ? "true" : "false")
+  j << "],\"duration_s\":" << Num(s.duration_cap_s) << ",\"ops\":" << o.ops
+    << ",\"seed\":" << o.seed << ",\"files_per_client\":" << o.files_per_client
+    << ",\"file_size\":" << o.file_size << ",\"mix\":" << Quote(o.mix) << ",\"window\":" << o.window
+    << "},\"elapsed_s\":" << Num(s.elapsed_s)
+    << ",\"stopped_at_deadline\":" << (s.deadline_hit ? "true" : "false")
     << ",\"totals\":{\"calls\":" << s.calls << ",\"errors\":" << s.errors
     << ",\"mismatches\":" << s.mismatches << ",\"stale_reads\":" << s.stale
     << ",\"ok\":" << (s.clean() ? "true" : "false") << "},\"operations\":[";

@@ -14,8 +14,8 @@ std::unique_ptr<Workload> MakeWorkload(const LoadOptions& o, std::string* why) {
   for (const auto& [name, make] : kWorkloads) {
     if (o.workload == name) return make(o, why);
   }
-  *why = "unknown workload '" + o.workload +
-         "' (mdtest, seqio, randio, smallfiles, mixed, coherence)";
+  *why =
+      "unknown workload '" + o.workload + "' (mdtest, seqio, randio, smallfiles, mixed, coherence)";
   return nullptr;
 }
 
@@ -29,19 +29,24 @@ Phase Counted(const char* name, std::function<uint64_t(Client&)> count, Task tas
 }
 
 Phase PerClient(const char* name, Task task, bool always) {
-  return Counted(name, [](Client&) { return uint64_t{1}; }, std::move(task), always);
+  return Counted(
+      name, [](Client&) { return uint64_t{1}; }, std::move(task), always);
 }
 
 Phase FirstClient(const char* name, Task task, bool always) {
-  return Counted(name, [](Client& c) { return uint64_t{c.id() == 0 ? 1u : 0u}; }, std::move(task),
-                 always);
+  return Counted(
+      name, [](Client& c) { return uint64_t{c.id() == 0 ? 1u : 0u}; }, std::move(task), always);
 }
 
-Phase UnlinkFiles(std::function<uint64_t(Client&)> count, std::function<Node(Client&, uint64_t)> dir,
+Phase UnlinkFiles(std::function<uint64_t(Client&)> count,
+                  std::function<Node(Client&, uint64_t)> dir,
                   std::function<std::string(Client&, uint64_t)> name) {
-  return Counted("unlink", std::move(count), [dir, name](Client& c, uint64_t i, TaskDone done) {
-    c.fs().Unlink(dir(c, i), name(c, i), c.Timed("unlink", ErrCb([done](int) { done(); })));
-  }, true);
+  return Counted(
+      "unlink", std::move(count),
+      [dir, name](Client& c, uint64_t i, TaskDone done) {
+        c.fs().Unlink(dir(c, i), name(c, i), c.Timed("unlink", ErrCb([done](int) { done(); })));
+      },
+      true);
 }
 
 uint64_t FilesPerClient(const LoadOptions& o, uint64_t fallback) {
@@ -112,12 +117,12 @@ Phase PrivateDirs::MakePhase() {
   return PerClient("mkdir", [this](Client& c, uint64_t, TaskDone done) {
     c.fs().Mkdir(c.run().top, Numbered("c", c.id()),
                  c.Timed("mkdir", NodeCb([this, &c, done](int err, Node n) {
-                   if (err == 0) {
-                     dirs_[c.id()] = n;
-                     made_[c.id()] = 1;
-                   }
-                   done();
-                 })));
+                           if (err == 0) {
+                             dirs_[c.id()] = n;
+                             made_[c.id()] = 1;
+                           }
+                           done();
+                         })));
   });
 }
 

@@ -37,14 +37,15 @@ std::unique_ptr<Workload> MakeMixed(const LoadOptions& o, std::string* why);
 std::unique_ptr<Workload> MakeCoherence(const LoadOptions& o, std::string* why);
 
 // Phase builders.
-Phase PerClient(const char* name, Task task, bool always = false);  // one task per client
+Phase PerClient(const char* name, Task task, bool always = false);    // one task per client
 Phase FirstClient(const char* name, Task task, bool always = false);  // one task, client 0
 Phase Counted(const char* name, std::function<uint64_t(Client&)> count, Task task,
               bool always = false);
 
 // Removes the files `name(c, i)` for i < count(c) from dir(c, i) ("unlink",
 // always).
-Phase UnlinkFiles(std::function<uint64_t(Client&)> count, std::function<Node(Client&, uint64_t)> dir,
+Phase UnlinkFiles(std::function<uint64_t(Client&)> count,
+                  std::function<Node(Client&, uint64_t)> dir,
                   std::function<std::string(Client&, uint64_t)> name);
 
 // --files-per-client (or --ops), else `fallback`.
@@ -76,7 +77,10 @@ class OpMix {
 // One private directory per client, "c<id>" below the run's top directory.
 class PrivateDirs {
  public:
-  void Resize(size_t clients) { dirs_.assign(clients, Node{}); made_.assign(clients, 0); }
+  void Resize(size_t clients) {
+    dirs_.assign(clients, Node{});
+    made_.assign(clients, 0);
+  }
   const Node& Of(const Client& c) const { return dirs_[c.id()]; }
   Phase MakePhase();    // "mkdir"
   Phase RemovePhase();  // "rmdir", always, for those that were made

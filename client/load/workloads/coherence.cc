@@ -34,13 +34,15 @@ class Coherence final : public Workload {
     made_.assign(pairs, 0);
     versions_.assign(pairs, 0);
     auto writer = [](Client& c) { return c.id() % 2 == 0 && c.id() + 1 < c.run().clients.size(); };
-    Phase rounds = Counted("rounds", [this, writer](Client& c) {
-      return writer(c) && made_[c.id() / 2] ? rounds_ : 0;
-    }, [this](Client& c, uint64_t, TaskDone done) { Round(c, done); });
+    Phase rounds = Counted(
+        "rounds",
+        [this, writer](Client& c) { return writer(c) && made_[c.id() / 2] ? rounds_ : 0; },
+        [this](Client& c, uint64_t, TaskDone done) { Round(c, done); });
     rounds.window = 1;  // a pair's rounds are strictly one after the other
     return {
-        Counted("create", [writer](Client& c) { return uint64_t{writer(c)}; },
-                [this](Client& c, uint64_t, TaskDone done) { Create(c, done); }),
+        Counted(
+            "create", [writer](Client& c) { return uint64_t{writer(c)}; },
+            [this](Client& c, uint64_t, TaskDone done) { Create(c, done); }),
         rounds,
         UnlinkFiles([this, writer](Client& c) { return uint64_t{writer(c) && made_[c.id() / 2]}; },
                     [](Client& c, uint64_t) { return c.run().top; },
@@ -52,49 +54,63 @@ class Coherence final : public Workload {
   std::string Version(const Client& c, uint64_t v) const {
     std::string data(kHeader, '\0');
     for (size_t i = 0; i < kHeader; ++i) data[i] = static_cast<char>(v >> (8 * i));
-    return data + Pattern(c.run().options.seed, FileId(kSpace, c.id() / 2, v), kHeader, size_ - kHeader);
+    return data +
+           Pattern(c.run().options.seed, FileId(kSpace, c.id() / 2, v), kHeader, size_ - kHeader);
   }
 
   void Create(Client& c, TaskDone done) {
     uint32_t pair = c.id() / 2;
     made_[pair] = 1;
-    c.fs().Create(c.run().top, Numbered("coh", pair), c.Timed("create", CreateCb([this, &c, pair, done](
-                                                                int err, Node node, Handle h) {
-      if (err != 0) return done();
-      nodes_[pair] = node;
-      c.fs().Write(h, 0, Version(c, 0), c.Timed("w.write", WriteCb([&c, h, done](int, Written) {
-        CloseThen(c, h, "w.close", done);
-      })));
-    })));
+    c.fs().Create(c.run().top, Numbered("coh", pair),
+                  c.Timed("create", CreateCb([this, &c, pair, done](int err, Node node, Handle h) {
+                            if (err != 0) return done();
+                            nodes_[pair] = node;
+                            c.fs().Write(h, 0, Version(c, 0),
+                                         c.Timed("w.write", WriteCb([&c, h, done](int, Written) {
+                                                   CloseThen(c, h, "w.close", done);
+                                                 })));
+                          })));
   }
 
   // Writer: open, write version v, close; then the reader checks it.
   void Round(Client& c, TaskDone done) {
     uint32_t pair = c.id() / 2;
     uint64_t v = ++versions_[pair];
-    c.fs().Open(nodes_[pair], O_WRONLY, c.Timed("w.open", OpenCb([this, &c, v, done](int err, Handle h) {
-      if (err != 0) return done();
-      c.fs().Write(h, 0, Version(c, v), c.Timed("w.write", WriteCb([this, &c, h, v, done](int err, Written) {
-        c.fs().Close(h, c.Timed("w.close", ErrCb([this, &c, v, done, err](int close_err) {
-          if (err != 0 || close_err != 0) return done();
-          Read(*(*clients_)[c.id() + 1], v, done);
-        })));
-      })));
-    })));
+    c.fs().Open(nodes_[pair], O_WRONLY,
+                c.Timed("w.open", OpenCb([this, &c, v, done](int err, Handle h) {
+                          if (err != 0) return done();
+                          c.fs().Write(
+                              h, 0, Version(c, v),
+                              c.Timed("w.write", WriteCb([this, &c, h, v, done](int err, Written) {
+                                        c.fs().Close(
+                                            h, c.Timed("w.close", ErrCb([this, &c, v, done,
+                                                                         err](int close_err) {
+                                                         if (err != 0 || close_err != 0)
+                                                           return done();
+                                                         Read(*(*clients_)[c.id() + 1], v, done);
+                                                       })));
+                                      })));
+                        })));
   }
 
   void Read(Client& r, uint64_t v, TaskDone done) {
     uint32_t pair = r.id() / 2;
-    r.fs().Lookup(r.run().top, Numbered("coh", pair), r.Timed("r.lookup", NodeCb([this, &r, v, done](int err, Node n) {
-      if (err != 0) return done();
-      r.fs().Open(n, O_RDONLY, r.Timed("r.open", OpenCb([this, &r, v, done](int err, Handle h) {
-        if (err != 0) return done();
-        r.fs().Read(h, 0, static_cast<uint32_t>(size_), r.Timed("r.read", DataCb([this, &r, h, v, done](int err, std::string data) {
-          if (err == 0) Check(r, v, data);
-          CloseThen(r, h, "r.close", done);
-        })));
-      })));
-    })));
+    r.fs().Lookup(
+        r.run().top, Numbered("coh", pair),
+        r.Timed("r.lookup", NodeCb([this, &r, v, done](int err, Node n) {
+                  if (err != 0) return done();
+                  r.fs().Open(n, O_RDONLY,
+                              r.Timed("r.open", OpenCb([this, &r, v, done](int err, Handle h) {
+                                        if (err != 0) return done();
+                                        r.fs().Read(h, 0, static_cast<uint32_t>(size_),
+                                                    r.Timed("r.read",
+                                                            DataCb([this, &r, h, v, done](
+                                                                       int err, std::string data) {
+                                                              if (err == 0) Check(r, v, data);
+                                                              CloseThen(r, h, "r.close", done);
+                                                            })));
+                                      })));
+                })));
   }
 
   void Check(Client& r, uint64_t v, const std::string& data) {
@@ -103,9 +119,11 @@ class Coherence final : public Workload {
       seen |= uint64_t{static_cast<unsigned char>(data[i])} << (8 * i);
     }
     std::string where = "pair " + std::to_string(r.id() / 2) + " version " + std::to_string(v);
-    if (data.size() != size_) return r.Mismatch("r.read", where + ": read " + std::to_string(data.size()) + " bytes");
+    if (data.size() != size_)
+      return r.Mismatch("r.read", where + ": read " + std::to_string(data.size()) + " bytes");
     if (seen < v) return r.Stale("r.read", where + ": saw version " + std::to_string(seen));
-    int64_t bad = FirstMismatch(r.run().options.seed, FileId(kSpace, r.id() / 2, seen), kHeader, data.substr(kHeader));
+    int64_t bad = FirstMismatch(r.run().options.seed, FileId(kSpace, r.id() / 2, seen), kHeader,
+                                data.substr(kHeader));
     if (bad >= 0) r.Mismatch("r.read", where + ": wrong byte at " + std::to_string(bad + kHeader));
   }
 

@@ -29,9 +29,9 @@ struct FileSet {
     made.assign(clients, 0);
     created = std::make_unique<std::atomic<uint64_t>[]>(clients);
   }
-  std::vector<uint64_t> made;                          // per client: creates started
+  std::vector<uint64_t> made;                        // per client: creates started
   std::unique_ptr<std::atomic<uint64_t>[]> created;  // per client: creates that succeeded
-  std::atomic<uint64_t> total{0};                      // all clients
+  std::atomic<uint64_t> total{0};                    // all clients
 };
 
 class Mdtest final : public Workload {
@@ -46,20 +46,24 @@ class Mdtest final : public Workload {
     shared_.Resize(n);
     std::vector<Phase> p;
     p.push_back(dirs_.MakePhase());
-    AddFilePhases(kPrivate, &private_, [this](Client& c) { return dirs_.Of(c); }, &p);
+    AddFilePhases(
+        kPrivate, &private_, [this](Client& c) { return dirs_.Of(c); }, &p);
     p.push_back(dirs_.RemovePhase());
     p.push_back(FirstClient("shared.mkdir", [this](Client& c, uint64_t, TaskDone done) {
-      c.fs().Mkdir(c.run().top, "shared", c.Timed("shared.mkdir", NodeCb([this, done](int err, Node d) {
-        if (err == 0) shared_dir_ = d;
-        shared_made_ = err == 0;
-        done();
-      })));
+      c.fs().Mkdir(c.run().top, "shared",
+                   c.Timed("shared.mkdir", NodeCb([this, done](int err, Node d) {
+                             if (err == 0) shared_dir_ = d;
+                             shared_made_ = err == 0;
+                             done();
+                           })));
     }));
-    AddFilePhases(kShared, &shared_, [this](Client&) { return shared_dir_; }, &p);
+    AddFilePhases(
+        kShared, &shared_, [this](Client&) { return shared_dir_; }, &p);
     p.push_back(Counted(
         "shared.rmdir", [this](Client& c) { return uint64_t{c.id() == 0 && shared_made_}; },
         [](Client& c, uint64_t, TaskDone done) {
-          c.fs().Rmdir(c.run().top, "shared", c.Timed("shared.rmdir", ErrCb([done](int) { done(); })));
+          c.fs().Rmdir(c.run().top, "shared",
+                       c.Timed("shared.rmdir", ErrCb([done](int) { done(); })));
         },
         true));
     return p;
@@ -73,35 +77,42 @@ class Mdtest final : public Workload {
   }
 
   void AddFilePhases(const Labels& l, FileSet* set, DirOf dir, std::vector<Phase>* p) {
-    p->push_back(Counted(l.create, [this](Client&) { return files_; },
-                         [this, l, set, dir](Client& c, uint64_t i, TaskDone done) {
-      set->made[c.id()] = i + 1;  // tasks start in index order
-      c.fs().Create(dir(c), Name(c, i), c.Timed(l.create, CreateCb([&c, l, set, done](
-                                                             int err, Node, Handle h) {
-        if (err != 0) return done();
-        set->created[c.id()].fetch_add(1);
-        set->total.fetch_add(1);
-        CloseThen(c, h, l.close, done);
-      })));
-    }));
-    p->push_back(Counted(l.stat, [set](Client& c) { return set->made[c.id()]; },
-                         [this, l, dir](Client& c, uint64_t i, TaskDone done) {
-      c.fs().Lookup(dir(c), Name(c, i), c.Timed(l.stat, NodeCb([done](int, Node) { done(); })));
-    }));
+    p->push_back(Counted(
+        l.create, [this](Client&) { return files_; },
+        [this, l, set, dir](Client& c, uint64_t i, TaskDone done) {
+          set->made[c.id()] = i + 1;  // tasks start in index order
+          c.fs().Create(dir(c), Name(c, i),
+                        c.Timed(l.create, CreateCb([&c, l, set, done](int err, Node, Handle h) {
+                                  if (err != 0) return done();
+                                  set->created[c.id()].fetch_add(1);
+                                  set->total.fetch_add(1);
+                                  CloseThen(c, h, l.close, done);
+                                })));
+        }));
+    p->push_back(Counted(
+        l.stat, [set](Client& c) { return set->made[c.id()]; },
+        [this, l, dir](Client& c, uint64_t i, TaskDone done) {
+          c.fs().Lookup(dir(c), Name(c, i), c.Timed(l.stat, NodeCb([done](int, Node) { done(); })));
+        }));
     p->push_back(PerClient(l.readdir, [l, set, dir](Client& c, uint64_t, TaskDone done) {
       bool shared = l.create == kShared.create;
-      c.fs().Readdir(dir(c), c.Timed(l.readdir, CountCb([&c, l, set, shared, done](int err, uint64_t n) {
-        uint64_t want = shared ? set->total.load() : set->created[c.id()].load();
-        if (err == 0 && n != want) {
-          c.Mismatch(l.readdir, "saw " + std::to_string(n) + " entries, expected " + std::to_string(want));
-        }
-        done();
-      })));
+      c.fs().Readdir(
+          dir(c),
+          c.Timed(l.readdir, CountCb([&c, l, set, shared, done](int err, uint64_t n) {
+                    uint64_t want = shared ? set->total.load() : set->created[c.id()].load();
+                    if (err == 0 && n != want) {
+                      c.Mismatch(l.readdir, "saw " + std::to_string(n) + " entries, expected " +
+                                                std::to_string(want));
+                    }
+                    done();
+                  })));
     }));
-    p->push_back(Counted(l.unlink, [set](Client& c) { return set->made[c.id()]; },
-                         [this, l, dir](Client& c, uint64_t i, TaskDone done) {
-      c.fs().Unlink(dir(c), Name(c, i), c.Timed(l.unlink, ErrCb([done](int) { done(); })));
-    }, true));
+    p->push_back(Counted(
+        l.unlink, [set](Client& c) { return set->made[c.id()]; },
+        [this, l, dir](Client& c, uint64_t i, TaskDone done) {
+          c.fs().Unlink(dir(c), Name(c, i), c.Timed(l.unlink, ErrCb([done](int) { done(); })));
+        },
+        true));
   }
 
   uint64_t files_;

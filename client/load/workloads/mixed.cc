@@ -10,9 +10,8 @@
 // --files-per-client 16, --file-size 64 KiB (a multiple of 4 KiB).
 #include <fcntl.h>
 
-#include "client/load/chains.h"
 #include "client/load/pattern.h"
-#include "client/load/workload.h"
+#include "client/load/workloads/block_files.h"
 
 namespace rpuffs::load {
 namespace {
@@ -22,32 +21,32 @@ constexpr uint32_t kNewSpace = 5;
 const char* const kPrepLabels[3] = {"prep.create", "prep.write", "prep.close"};
 const char* const kCreateLabels[3] = {"create", "write", "close"};
 
-class Mixed final : public Workload {
+constexpr uint64_t kDefaultSize = 64 * 1024;
+
+class Mixed final : public BlockFileWorkload {
  public:
-  Mixed(const LoadOptions& o, OpMix mix)
-      : files_(FilesOnly(o, 16)), size_(FileSize(o, 64 * 1024)),
-        ops_(OpsOrUnlimited(o)), mix_(std::move(mix)) {}
-  bool open_ended() const override { return true; }
+  Mixed(const LoadOptions& o, OpMix mix) : BlockFileWorkload(o, 16, kDefaultSize, std::move(mix)) {}
 
   std::vector<Phase> Phases(Run& run) override {
     size_t n = run.clients.size();
-    dirs_.Resize(n);
-    made_.assign(n, 0);
+    Resize(n);
     news_.assign(n, 0);
     nodes_.assign(n, std::vector<Node>(files_));
     return {
         dirs_.MakePhase(),
-        Counted("prep", [this](Client&) { return files_; },
-                [this](Client& c, uint64_t i, TaskDone done) {
-                  made_[c.id()] = i + 1;
-                  CreateFile(c, dirs_.Of(c), Numbered("f", i), FileId(kSpace, c.id(), i), size_,
-                             kPrepLabels, [this, &c, i, done](bool, Node node) {
-                               nodes_[c.id()][i] = node;
-                               done();
-                             });
-                }),
-        Counted("mixed", [this](Client&) { return ops_; },
-                [this](Client& c, uint64_t i, TaskDone done) { RandomOp(c, i, done); }),
+        Counted(
+            "prep", [this](Client&) { return files_; },
+            [this](Client& c, uint64_t i, TaskDone done) {
+              made_[c.id()] = i + 1;
+              CreateFile(c, dirs_.Of(c), Numbered("f", i), FileId(kSpace, c.id(), i), size_,
+                         kPrepLabels, [this, &c, i, done](bool, Node node) {
+                           nodes_[c.id()][i] = node;
+                           done();
+                         });
+            }),
+        Counted(
+            "mixed", [this](Client&) { return ops_; },
+            [this](Client& c, uint64_t i, TaskDone done) { RandomOp(c, i, done); }),
         UnlinkFiles([this](Client& c) { return made_[c.id()] + news_[c.id()]; },
                     [this](Client& c, uint64_t) { return dirs_.Of(c); },
                     [this](Client& c, uint64_t i) {
@@ -67,31 +66,29 @@ class Mixed final : public Workload {
       return CreateFile(c, dir, Numbered("n", k), FileId(kNewSpace, c.id(), k), kBlock,
                         kCreateLabels, [done](bool, Node) { done(); });
     }
-    if (op == "readdir") return c.fs().Readdir(dir, c.Timed("readdir", CountCb([done](int, uint64_t) { done(); })));
+    if (op == "readdir")
+      return c.fs().Readdir(dir, c.Timed("readdir", CountCb([done](int, uint64_t) { done(); })));
     uint64_t made = made_[c.id()];
     if (made == 0) return done();
     uint64_t f = TaskRandom(c, i, 1) % made;
-    if (op == "stat") return c.fs().Lookup(dir, Numbered("f", f), c.Timed("stat", NodeCb([done](int, Node) { done(); })));
-    BlockIo(c, op == "read", f, TaskRandom(c, i, 2) % (size_ / kBlock) * kBlock, done);
+    if (op == "stat")
+      return c.fs().Lookup(dir, Numbered("f", f),
+                           c.Timed("stat", NodeCb([done](int, Node) { done(); })));
+    BlockIo(c, op == "read", f, RandomBlock(c, i), done);
   }
 
   // open, one 4 KiB read (verified) or write, close.
   void BlockIo(Client& c, bool read, uint64_t f, uint64_t offset, TaskDone done) {
     uint64_t id = FileId(kSpace, c.id(), f);
-    c.fs().Open(nodes_[c.id()][f], read ? O_RDONLY : O_RDWR, c.Timed("open", OpenCb([&c, read, id, offset, done](int err, Handle h) {
-      if (err != 0) return done();
-      auto close = [&c, h, done](bool) { CloseThen(c, h, "close", done); };
-      if (read) return ReadBlock(c, h, id, offset, kBlock, "read", close);
-      WriteBlock(c, h, id, offset, kBlock, "write", close);
-    })));
+    c.fs().Open(nodes_[c.id()][f], read ? O_RDONLY : O_RDWR,
+                c.Timed("open", OpenCb([&c, read, id, offset, done](int err, Handle h) {
+                          if (err != 0) return done();
+                          auto close = [&c, h, done](bool) { CloseThen(c, h, "close", done); };
+                          if (read) return ReadBlock(c, h, id, offset, kBlock, "read", close);
+                          WriteBlock(c, h, id, offset, kBlock, "write", close);
+                        })));
   }
 
-  uint64_t files_;
-  uint64_t size_;
-  uint64_t ops_;
-  OpMix mix_;
-  PrivateDirs dirs_;
-  std::vector<uint64_t> made_;
   std::vector<uint64_t> news_;
   std::vector<std::vector<Node>> nodes_;
 };
@@ -99,10 +96,12 @@ class Mixed final : public Workload {
 }  // namespace
 
 std::unique_ptr<Workload> MakeMixed(const LoadOptions& o, std::string* why) {
-  if (!WholeBlocks(o, 64 * 1024, "mixed", why)) return nullptr;
   OpMix mix;
-  std::string text = o.mix.empty() ? "stat=40,read=30,write=20,create=5,readdir=5" : o.mix;
-  if (!mix.Parse(text, {"stat", "read", "write", "create", "readdir"}, why)) return nullptr;
+  if (!BlockFileWorkload::CheckOptions(o, kDefaultSize, "mixed",
+                                       "stat=40,read=30,write=20,create=5,readdir=5",
+                                       {"stat", "read", "write", "create", "readdir"}, &mix, why)) {
+    return nullptr;
+  }
   return std::make_unique<Mixed>(o, std::move(mix));
 }
 

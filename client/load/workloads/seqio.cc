@@ -1,6 +1,6 @@
 // seqio: each client writes its files sequentially in 1 MiB calls (create,
 // write..., close), then reads them back the same way, verifying every byte
-// (lookup, open, read..., close). --files-per-client (or --ops) files,
+// (lookup, open, read..., close.read). --files-per-client (or --ops) files,
 // default 1; --file-size, default 8 MiB.
 #include "client/load/chains.h"
 #include "client/load/pattern.h"
@@ -11,11 +11,12 @@ namespace {
 
 constexpr uint32_t kSpace = 1;
 const char* const kWriteLabels[3] = {"create", "write", "close"};
-const char* const kReadLabels[4] = {"lookup", "open", "read", "close"};
+const char* const kReadLabels[4] = {"lookup", "open", "read", "close.read"};
 
 class Seqio final : public Workload {
  public:
-  explicit Seqio(const LoadOptions& o) : files_(FilesPerClient(o, 1)), size_(FileSize(o, 8 * kMiB)) {}
+  explicit Seqio(const LoadOptions& o)
+      : files_(FilesPerClient(o, 1)), size_(FileSize(o, 8 * kMiB)) {}
   bool open_ended() const override { return false; }
 
   std::vector<Phase> Phases(Run& run) override {
@@ -26,12 +27,13 @@ class Seqio final : public Workload {
     auto name = [](Client&, uint64_t i) { return Numbered("f", i); };
     return {
         dirs_.MakePhase(),
-        Counted("write", [this](Client&) { return files_; },
-                [this](Client& c, uint64_t i, TaskDone done) {
-                  made_[c.id()] = i + 1;
-                  CreateFile(c, dirs_.Of(c), Numbered("f", i), FileId(kSpace, c.id(), i), size_,
-                             kWriteLabels, [done](bool, Node) { done(); });
-                }),
+        Counted(
+            "write", [this](Client&) { return files_; },
+            [this](Client& c, uint64_t i, TaskDone done) {
+              made_[c.id()] = i + 1;
+              CreateFile(c, dirs_.Of(c), Numbered("f", i), FileId(kSpace, c.id(), i), size_,
+                         kWriteLabels, [done](bool, Node) { done(); });
+            }),
         Counted("read", made,
                 [this](Client& c, uint64_t i, TaskDone done) {
                   CheckFile(c, dirs_.Of(c), Numbered("f", i), FileId(kSpace, c.id(), i), size_,

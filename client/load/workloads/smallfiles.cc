@@ -13,12 +13,13 @@ namespace {
 constexpr uint32_t kSpace = 3;
 constexpr uint64_t kFilesPerDir = 16;
 const char* const kWriteLabels[3] = {"create", "write", "close"};
-const char* const kReadLabels[4] = {"stat", "open", "read", "close"};
+const char* const kReadLabels[4] = {"stat", "open", "read", "close.read"};
 
 class Smallfiles final : public Workload {
  public:
   explicit Smallfiles(const LoadOptions& o)
-      : files_(FilesPerClient(o, 256)), max_size_(FileSize(o, 64 * 1024)),
+      : files_(FilesPerClient(o, 256)),
+        max_size_(FileSize(o, 64 * 1024)),
         subdirs_((files_ + kFilesPerDir - 1) / kFilesPerDir) {}
   bool open_ended() const override { return false; }
 
@@ -32,30 +33,36 @@ class Smallfiles final : public Workload {
     auto file_dir = [this](Client& c, uint64_t i) { return sub_[c.id()][i / kFilesPerDir]; };
     return {
         dirs_.MakePhase(),
-        Counted("mkdir.sub", [this](Client&) { return subdirs_; },
-                [this](Client& c, uint64_t j, TaskDone done) {
-                  subdirs_made_[c.id()] = j + 1;
-                  c.fs().Mkdir(dirs_.Of(c), Numbered("d", j), c.Timed("mkdir", NodeCb([this, &c, j, done](int err, Node d) {
-                    if (err == 0) sub_[c.id()][j] = d;
-                    done();
-                  })));
-                }),
-        Counted("write", [this](Client&) { return files_; },
-                [this, file_dir](Client& c, uint64_t i, TaskDone done) {
-                  made_[c.id()] = i + 1;
-                  CreateFile(c, file_dir(c, i), Numbered("f", i), FileId(kSpace, c.id(), i),
-                             SizeOf(c, i), kWriteLabels, [done](bool, Node) { done(); });
-                }),
+        Counted(
+            "mkdir.sub", [this](Client&) { return subdirs_; },
+            [this](Client& c, uint64_t j, TaskDone done) {
+              subdirs_made_[c.id()] = j + 1;
+              c.fs().Mkdir(dirs_.Of(c), Numbered("d", j),
+                           c.Timed("mkdir.sub", NodeCb([this, &c, j, done](int err, Node d) {
+                                     if (err == 0) sub_[c.id()][j] = d;
+                                     done();
+                                   })));
+            }),
+        Counted(
+            "write", [this](Client&) { return files_; },
+            [this, file_dir](Client& c, uint64_t i, TaskDone done) {
+              made_[c.id()] = i + 1;
+              CreateFile(c, file_dir(c, i), Numbered("f", i), FileId(kSpace, c.id(), i),
+                         SizeOf(c, i), kWriteLabels, [done](bool, Node) { done(); });
+            }),
         Counted("read", made,
                 [this, file_dir](Client& c, uint64_t i, TaskDone done) {
                   CheckFile(c, file_dir(c, i), Numbered("f", i), FileId(kSpace, c.id(), i),
                             SizeOf(c, i), kReadLabels, done);
                 }),
         UnlinkFiles(made, file_dir, [](Client&, uint64_t i) { return Numbered("f", i); }),
-        Counted("rmdir.sub", [this](Client& c) { return subdirs_made_[c.id()]; },
-                [this](Client& c, uint64_t j, TaskDone done) {
-                  c.fs().Rmdir(dirs_.Of(c), Numbered("d", j), c.Timed("rmdir", ErrCb([done](int) { done(); })));
-                }, true),
+        Counted(
+            "rmdir.sub", [this](Client& c) { return subdirs_made_[c.id()]; },
+            [this](Client& c, uint64_t j, TaskDone done) {
+              c.fs().Rmdir(dirs_.Of(c), Numbered("d", j),
+                           c.Timed("rmdir.sub", ErrCb([done](int) { done(); })));
+            },
+            true),
         dirs_.RemovePhase(),
     };
   }

@@ -20,7 +20,8 @@ TEST(LogHistogram, BucketsAreContiguousAndBoundTheirValues) {
     EXPECT_GE(LogHistogram::BucketHigh(b), v) << v;
     EXPECT_LT(LogHistogram::BucketHigh(b - 1), v) << v;
     // Within ~3% above the value.
-    EXPECT_LE(static_cast<double>(LogHistogram::BucketHigh(b)), static_cast<double>(v) * 1.0313 + 1) << v;
+    EXPECT_LE(static_cast<double>(LogHistogram::BucketHigh(b)), static_cast<double>(v) * 1.0313 + 1)
+        << v;
   }
 }
 
@@ -29,7 +30,10 @@ TEST(LogHistogram, PercentilesOfUniformValues) {
   for (uint64_t v = 1; v <= 10000; ++v) h.Record(v * 1000);
   EXPECT_EQ(h.count(), 10000u);
   EXPECT_EQ(h.max(), 10000u * 1000);
-  struct Case { double p; double want; } cases[] = {{50, 5e6}, {90, 9e6}, {99, 9.9e6}, {99.9, 9.99e6}};
+  struct Case {
+    double p;
+    double want;
+  } cases[] = {{50, 5e6}, {90, 9e6}, {99, 9.9e6}, {99.9, 9.99e6}};
   for (const auto& c : cases) {
     double got = static_cast<double>(h.Percentile(c.p));
     EXPECT_GE(got, c.want) << c.p;

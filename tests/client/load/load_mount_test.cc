@@ -1,10 +1,9 @@
 // rpuffs-load --mounts through the kernel: mdtest and seqio on an
 // rpuffs-memfs mount (skipped when rpuffs-memfs is not built), and on a
 // plain local directory, which needs nothing but the kernel.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "tests/client/load/load_run_util.h"
 
@@ -30,20 +29,18 @@ TEST(LoadMountTest, MemfsMountRunsMdtestAndSeqioClean) {
   ASSERT_EQ(mkdir(mnt.c_str(), 0755), 0);
   MountGuard guard(mnt);
   Subprocess daemon({binary, mnt, "-f"});
-  ASSERT_TRUE(WaitUntil([&] { return IsFuseMounted(mnt) || !daemon.running(); },
-                        std::chrono::seconds(15)));
+  ASSERT_TRUE(
+      WaitUntil([&] { return IsFuseMounted(mnt) || !daemon.running(); }, std::chrono::seconds(15)));
   ASSERT_TRUE(IsFuseMounted(mnt)) << daemon.Output();
 
-  LoadResult md = RunLoadTool({"--mounts", mnt, "--clients", "4", "--workload", "mdtest",
-                               "--files-per-client", "50"},
-                              dir);
+  LoadResult md = RunLoadTool(
+      {"--mounts", mnt, "--clients", "4", "--workload", "mdtest", "--files-per-client", "50"}, dir);
   EXPECT_EQ(md.code, 0) << md.output;
   EXPECT_EQ(OpCount(md.json, "create"), 200) << md.json;
   EXPECT_EQ(OpCount(md.json, "shared.create"), 200) << md.json;
 
-  LoadResult io = RunLoadTool({"--mounts", mnt, "--clients", "4", "--workload", "seqio",
-                               "--file-size", "2M"},
-                              dir);
+  LoadResult io = RunLoadTool(
+      {"--mounts", mnt, "--clients", "4", "--workload", "seqio", "--file-size", "2M"}, dir);
   EXPECT_EQ(io.code, 0) << io.output;
   EXPECT_EQ(OpCount(io.json, "read"), 8) << io.json;
   EXPECT_EQ(Total(io.json, "mismatches"), 0) << io.json;

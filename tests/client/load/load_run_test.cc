@@ -18,8 +18,8 @@ class LoadRunTest : public ::testing::Test {
   }
 
   LoadResult Run(const std::string& workload, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--server", server_->address(), "--clients", "4",
-                                     "--workload", workload};
+    std::vector<std::string> args = {"--server", server_->address(), "--clients",
+                                     "4",        "--workload",       workload};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunLoadTool(args, dir_);
   }
@@ -47,8 +47,8 @@ TEST_F(LoadRunTest, MdtestFourClientsTimesHundredFilesIsExactly400Creates) {
   LoadResult r = Run("mdtest", {"--files-per-client", "100"});
   ExpectClean(r);
   EXPECT_NE(r.json.find("\"workload\":\"mdtest\""), std::string::npos);
-  for (const char* op : {"create", "close", "stat", "unlink", "shared.create", "shared.stat",
-                         "shared.unlink"}) {
+  for (const char* op :
+       {"create", "close", "stat", "unlink", "shared.create", "shared.stat", "shared.unlink"}) {
     EXPECT_EQ(OpCount(r.json, op), 400) << op;
   }
   EXPECT_EQ(OpCount(r.json, "readdir"), 4);
@@ -63,6 +63,8 @@ TEST_F(LoadRunTest, SeqioWritesAndReadsEveryMebibyteOnce) {
   EXPECT_EQ(OpCount(r.json, "create"), 8);
   EXPECT_EQ(OpCount(r.json, "write"), 16);  // 4 clients x 2 files x 2 MiB
   EXPECT_EQ(OpCount(r.json, "read"), 16);
+  EXPECT_EQ(OpCount(r.json, "close"), 8);
+  EXPECT_EQ(OpCount(r.json, "close.read"), 8);
   EXPECT_NE(r.json.find("\"name\":\"read\",\"count\":16,\"bytes\":16777216"), std::string::npos)
       << r.json;
 }
@@ -83,7 +85,9 @@ TEST_F(LoadRunTest, SmallfilesCreatesAndReadsBackEveryFile) {
   EXPECT_EQ(OpCount(r.json, "write"), 160);
   EXPECT_EQ(OpCount(r.json, "stat"), 160);
   EXPECT_EQ(OpCount(r.json, "read"), 160);
-  EXPECT_EQ(OpCount(r.json, "mkdir"), 4 + 4 * 3);  // a directory each, 3 subdirectories of 16
+  EXPECT_EQ(OpCount(r.json, "mkdir"), 4);
+  EXPECT_EQ(OpCount(r.json, "mkdir.sub"), 4 * 3);  // 3 subdirectories of 16 files each
+  EXPECT_EQ(OpCount(r.json, "close.read"), 160);
   EXPECT_EQ(OpCount(r.json, "unlink"), 160);
 }
 
@@ -115,7 +119,8 @@ TEST_F(LoadRunTest, CorruptedBlockIsReportedAsMismatchAndFailsTheRun) {
 }
 
 TEST_F(LoadRunTest, DurationEndsAnOpenEndedRunByItself) {
-  LoadResult r = Run("randio", {"--duration", "1", "--files-per-client", "1", "--file-size", "64K"});
+  LoadResult r =
+      Run("randio", {"--duration", "1", "--files-per-client", "1", "--file-size", "64K"});
   ExpectClean(r);
   EXPECT_NE(r.json.find("\"stopped_at_deadline\":true"), std::string::npos) << r.json;
   EXPECT_GT(OpCount(r.json, "read"), 0);

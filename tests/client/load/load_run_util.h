@@ -20,7 +20,8 @@ struct LoadResult {
   std::string json;
 };
 
-LoadResult RunLoadTool(const std::vector<std::string>& args, const TempDir& dir, bool with_json = true);
+LoadResult RunLoadTool(const std::vector<std::string>& args, const TempDir& dir,
+                       bool with_json = true);
 
 // "count" of the operation labelled `op`, or -1 when the JSON has no such op.
 int64_t OpCount(const std::string& json, const std::string& op);

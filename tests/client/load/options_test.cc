@@ -8,14 +8,20 @@ namespace rpuffs::load {
 namespace {
 
 TEST(ParseSize, SuffixesArePowersOf1024) {
-  struct Case { const char* text; bool ok; uint64_t want; } cases[] = {
+  struct Case {
+    const char* text;
+    bool ok;
+    uint64_t want;
+  } cases[] = {
       {"4096", true, 4096}, {"64K", true, 65536}, {"8M", true, 8u << 20}, {"1G", true, 1u << 30},
       {"", false, 0},       {"K", false, 0},      {"12X", false, 0},      {"-1", false, 0},
   };
   for (const auto& c : cases) {
     uint64_t got = 0;
     EXPECT_EQ(ParseSize(c.text, &got), c.ok) << c.text;
-    if (c.ok) EXPECT_EQ(got, c.want) << c.text;
+    if (c.ok) {
+      EXPECT_EQ(got, c.want) << c.text;
+    }
   }
 }
 

@@ -1,8 +1,6 @@
 // Client's phase machine: every task runs once, at most `window` in flight,
 // `finished` once; inline completions keep the stack flat; the stop flag
 // ends open-ended phases but not cleanup phases.
-#include "client/load/client.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,6 +8,8 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+
+#include "client/load/client.h"
 
 namespace rpuffs::load {
 namespace {
@@ -26,7 +26,10 @@ TEST(ClientPhase, InlineCompletionsRunEveryTaskOnceWithAFlatStack) {
   std::vector<char> seen(kTasks, 0);
   int finished = 0;
   Phase p = {"inline", [](Client&) { return kTasks; },
-             [&](Client&, uint64_t i, TaskDone done) { ++seen[i]; done(); }};
+             [&](Client&, uint64_t i, TaskDone done) {
+               ++seen[i];
+               done();
+             }};
   f.client.StartPhase(p, [&] { ++finished; });
   EXPECT_EQ(finished, 1);
   for (uint64_t i = 0; i < kTasks; ++i) ASSERT_EQ(seen[i], 1) << i;
@@ -95,9 +98,13 @@ TEST(ClientPhase, AsyncCompletionsKeepAtMostWindowInFlight) {
              [&](Client&, uint64_t, TaskDone done) {
                int now = ++in_flight;
                int prev = max_in_flight.load();
-               while (now > prev && !max_in_flight.compare_exchange_weak(prev, now)) {}
+               while (now > prev && !max_in_flight.compare_exchange_weak(prev, now)) {
+               }
                ++ran;
-               completer.Post([&in_flight, done] { --in_flight; done(); });
+               completer.Post([&in_flight, done] {
+                 --in_flight;
+                 done();
+               });
              }};
   Waiter w;
   f.client.StartPhase(p, [&] { w.Finish(); });
@@ -125,7 +132,11 @@ TEST(ClientPhase, StopEndsOpenEndedPhasesButNotCleanup) {
 
   uint64_t cleaned = 0;
   Phase cleanup = {"cleanup", [](Client&) { return uint64_t{50}; },
-                   [&](Client&, uint64_t, TaskDone done) { ++cleaned; done(); }, true};
+                   [&](Client&, uint64_t, TaskDone done) {
+                     ++cleaned;
+                     done();
+                   },
+                   true};
   int finished = 0;
   f.client.StartPhase(cleanup, [&] { ++finished; });
   EXPECT_EQ(cleaned, 50u);
