@@ -160,6 +160,11 @@ class CallState final : public CallControl, public std::enable_shared_from_this<
     Done<Rep> done = std::move(done_);
     done_ = nullptr;
     if (done) done(err, rep_);
+    // The context holds a reference to the channel. Drop it before the host
+    // learns the call has ended: the host may then destroy the channel, and
+    // its last reference must not go on a gRPC callback thread (destroying
+    // the callback CQ from its own thread crashes, grpc PR #32584).
+    ctx_.reset();
     host_->CallEnded(this);
   }
 

@@ -20,7 +20,8 @@ int ErrnoFromReply(int32_t err) {
 
 int ErrnoFromStatus(const grpc::Status& status, std::string_view method, bool cancelled) {
   if (status.ok()) return 0;
-  if (cancelled && status.error_code() == grpc::StatusCode::CANCELLED) return EINTR;
+  // Whatever else went wrong, the caller had given up on this call.
+  if (cancelled) return EINTR;
   // gRPC reports a reply it could not deserialize as INTERNAL with protobuf's
   // (empty for proto3) initialization error or "No payload".
   if (status.error_code() == grpc::StatusCode::INTERNAL &&

@@ -2,7 +2,7 @@
 //
 // - A reply's `err` field: 0 stays 0, a known errno passes through, anything
 //   else (negative, unknown) is EIO.
-// - A failed gRPC status: EINTR when the caller cancelled, EPROTO when the
+// - A failed gRPC status: EINTR when the caller cancelled (any code), EPROTO when the
 //   reply could not be parsed, EIO otherwise; every EIO and EPROTO is logged
 //   with the method and the gRPC code.
 // - A reply that parsed but breaks the contract (say, a missing inode

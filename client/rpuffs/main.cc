@@ -24,6 +24,7 @@
 #include "client/puffs/usermount.h"
 #include "client/remote/remote_volume.h"
 #include "client/rpuffs/mount_options.h"
+#include "client/rpuffs/readahead.h"
 #include "client/rpuffs/remote_fs.h"
 
 namespace {
@@ -113,6 +114,8 @@ int MountAndRun(const client::MountSettings& settings, const std::string& mountp
   um.SetDebug(debug);
   std::string why;
   if (um.Mount(mountpoint, {}, &why) != 0) return Fail(report, why);
+  // Sequential reads in 1 MiB requests (the largest the channel carries).
+  client::RaiseReadahead(mountpoint, 1024);
   spdlog::debug("event=mounted source={}/{} mountpoint={}", settings.remote.target,
                settings.remote.volume, mountpoint);
   report.ReportMounted();

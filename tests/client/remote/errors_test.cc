@@ -24,6 +24,7 @@ TEST(Errors, StatusMapsToEIOEPROTOOrEINTR) {
   EXPECT_EQ(ErrnoFromStatus(Status(StatusCode::INTERNAL, ""), "M", false), EPROTO);
   EXPECT_EQ(ErrnoFromStatus(Status(StatusCode::CANCELLED, "x"), "M", true), EINTR);
   EXPECT_EQ(ErrnoFromStatus(Status(StatusCode::CANCELLED, "x"), "M", false), EIO);
+  EXPECT_EQ(ErrnoFromStatus(Status(StatusCode::UNAVAILABLE, "x"), "M", true), EINTR);
   EXPECT_EQ(ProtocolError("M", "no ino"), EPROTO);
 }
 

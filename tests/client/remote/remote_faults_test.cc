@@ -24,14 +24,11 @@ std::future<int> CallAsync(RemoteVolume& v, const Rpc<Req, Rep>& rpc, Req req,
   return f;
 }
 
-TEST(RemoteFaults, WriteIssuedWhileServerIsDownCompletesAfterRestart) {
-  RpuffsdProcess server;
-  auto v = ConnectOrFail(server.address());
-  ASSERT_TRUE(v);
-  uint64_t ino = 0;
-  uint64_t fh = CreateFile(*v, "f", &ino);
-  ASSERT_NE(fh, 0u);
-  server.Kill9();
+TEST_F(RemoteTest, WriteIssuedWhileServerIsDownCompletesAfterRestart) {
+  auto& v = volume_;
+  NewFile("f");
+  uint64_t ino = ino_, fh = fh_;
+  server_->Kill9();
   std::string block = Pattern(1 << 20, 'k');  // > 256 KiB: gRPC itself would not retry it
   v1::WriteRequest w;
   w.set_ino(ino);
@@ -39,7 +36,7 @@ TEST(RemoteFaults, WriteIssuedWhileServerIsDownCompletesAfterRestart) {
   w.set_data(block);
   auto pending = CallAsync(*v, kWrite, w);
   EXPECT_EQ(pending.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
-  server.Start();
+  server_->Start();
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   EXPECT_EQ(pending.get(), 0);
   std::string back;
@@ -62,11 +59,9 @@ TEST(RemoteFaults, CallFailsWithEIOAfterGraceAndVolumeRecovers) {
   EXPECT_TRUE(back);
 }
 
-TEST(RemoteFaults, CancelledCallCompletesWithEINTR) {
-  RpuffsdProcess server;
-  auto v = ConnectOrFail(server.address());
-  ASSERT_TRUE(v);
-  server.Kill9();  // the call now waits for the server
+TEST_F(RemoteTest, CancelledCallCompletesWithEINTR) {
+  auto& v = volume_;
+  server_->Kill9();  // the call now waits for the server
   v1::GetAttrRequest req;
   req.set_ino(v->root_ino());
   std::shared_ptr<CallControl> control;
@@ -76,18 +71,15 @@ TEST(RemoteFaults, CancelledCallCompletesWithEINTR) {
   EXPECT_EQ(pending.get(), EINTR);
 }
 
-TEST(RemoteFaults, ForgottenSessionIsReplacedAndHandlesReopened) {
-  RpuffsdProcess server;
-  auto v = ConnectOrFail(server.address());
-  ASSERT_TRUE(v);
-  uint64_t ino = 0;
-  uint64_t fh = CreateFile(*v, "kept", &ino);
-  ASSERT_NE(fh, 0u);
+TEST_F(RemoteTest, ForgottenSessionIsReplacedAndHandlesReopened) {
+  auto& v = volume_;
+  NewFile("kept");
+  uint64_t ino = ino_, fh = fh_;
   ASSERT_EQ(WriteAt(*v, ino, fh, 0, "hello"), 0);
   uint64_t old_session = v->session_id();
   // Close the session behind the client's back, as an expired lease would.
   auto stub = v1::Volume::NewStub(
-      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   v1::GoodbyeRequest bye;
   bye.mutable_hdr()->set_session_id(old_session);

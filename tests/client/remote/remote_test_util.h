@@ -8,6 +8,7 @@
 
 #include "client/remote/remote_volume.h"
 #include "client/remote/sync_call.h"
+#include "tests/client/remote/rpuffsd_process.h"
 
 namespace rpuffs::remote {
 
@@ -67,5 +68,25 @@ inline std::string Pattern(size_t n, char seed) {
   for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>(seed + i % 251);
   return s;
 }
+
+// A fresh rpuffsd and a RemoteVolume connected to it for each test.
+class RemoteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<rpuffs::testing::RpuffsdProcess>();
+    volume_ = ConnectOrFail(server_->address());
+    ASSERT_TRUE(volume_);
+  }
+  // Creates `name` in the root and asserts it worked.
+  void NewFile(const std::string& name) {
+    fh_ = CreateFile(*volume_, name, &ino_);
+    ASSERT_NE(fh_, 0u);
+  }
+
+  std::unique_ptr<rpuffs::testing::RpuffsdProcess> server_;
+  std::unique_ptr<RemoteVolume> volume_;
+  uint64_t ino_ = 0;
+  uint64_t fh_ = 0;
+};
 
 }  // namespace rpuffs::remote

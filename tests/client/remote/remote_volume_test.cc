@@ -10,10 +10,8 @@ namespace {
 using rpuffs::testing::FreeLoopbackPort;
 using rpuffs::testing::RpuffsdProcess;
 
-TEST(RemoteVolume, ConnectOpensSessionOnDefaultVolume) {
-  RpuffsdProcess server;
-  auto v = ConnectOrFail(server.address());
-  ASSERT_TRUE(v);
+TEST_F(RemoteTest, ConnectOpensSessionOnDefaultVolume) {
+  auto& v = volume_;
   EXPECT_NE(v->session_id(), 0u);
   EXPECT_NE(v->root_ino(), 0u);
   v1::GetAttrRequest req;
@@ -43,13 +41,10 @@ TEST(RemoteVolume, ServerDownFailsFastWithECONNREFUSED) {
   EXPECT_NE(e.message.find("cannot reach"), std::string::npos) << e.message;
 }
 
-TEST(RemoteVolume, CreateWriteReadReleaseRoundTrip) {
-  RpuffsdProcess server;
-  auto v = ConnectOrFail(server.address());
-  ASSERT_TRUE(v);
-  uint64_t ino = 0;
-  uint64_t fh = CreateFile(*v, "data", &ino);
-  ASSERT_NE(fh, 0u);
+TEST_F(RemoteTest, CreateWriteReadReleaseRoundTrip) {
+  auto& v = volume_;
+  NewFile("data");
+  uint64_t ino = ino_, fh = fh_;
   std::string block = Pattern(1 << 20, 'a');
   ASSERT_EQ(WriteAt(*v, ino, fh, 0, block), 0);
   ASSERT_EQ(WriteAt(*v, ino, fh, 1 << 20, block), 0);
@@ -75,14 +70,9 @@ TEST(RemoteVolume, CreateWriteReadReleaseRoundTrip) {
   EXPECT_EQ(CallSync(*v, kLookup, look, &entry), ENOENT);
 }
 
-TEST(RemoteVolume, OversizedWriteIsRejectedAsEIO) {
-  RpuffsdProcess server;
-  auto v = ConnectOrFail(server.address());
-  ASSERT_TRUE(v);
-  uint64_t ino = 0;
-  uint64_t fh = CreateFile(*v, "big", &ino);
-  ASSERT_NE(fh, 0u);
-  EXPECT_EQ(WriteAt(*v, ino, fh, 0, std::string((1 << 20) + 1, 'x')), EIO);
+TEST_F(RemoteTest, OversizedWriteIsRejectedAsEIO) {
+  NewFile("big");
+  EXPECT_EQ(WriteAt(*volume_, ino_, fh_, 0, std::string((1 << 20) + 1, 'x')), EIO);
 }
 
 }  // namespace

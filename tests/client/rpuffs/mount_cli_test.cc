@@ -32,6 +32,14 @@ TEST_F(RpuffsMountTest, MountShowsAsFuseRpuffsAndUmountEndsDaemonWithZero) {
   EXPECT_FALSE(IsFuseMounted(dir));
 }
 
+TEST_F(RpuffsMountTest, SigtermUnmountsAndExitsZero) {
+  std::string dir = NewMountPoint("s");
+  auto daemon = MountForeground(dir);
+  daemon->Signal(SIGTERM);
+  EXPECT_TRUE(Exited(daemon->Wait(std::chrono::seconds(20)), 0)) << daemon->Output();
+  EXPECT_FALSE(IsFuseMounted(dir));
+}
+
 TEST_F(RpuffsMountTest, ServerDownFailsWithClearMessage) {
   std::string dir = NewMountPoint("m");
   std::string out;
