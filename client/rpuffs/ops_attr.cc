@@ -34,6 +34,10 @@ v1::SetAttrRequest ToSetAttr(uint64_t ino, const puffs::SetAttrIn& in) {
   for (const Bit& b : kBits) {
     if (in.valid & b.fuse) valid |= b.wire;
   }
+  // The kernel marks "now" as ATIME|ATIME_NOW; explicit times need ownership
+  // while "now" needs only write permission, so send just the _NOW bit.
+  if (valid & v1::SET_ATIME_NOW) valid &= ~static_cast<uint32_t>(v1::SET_ATIME);
+  if (valid & v1::SET_MTIME_NOW) valid &= ~static_cast<uint32_t>(v1::SET_MTIME);
   req.set_valid(valid);
   req.set_mode(in.attr.st_mode & 07777);
   req.set_uid(in.attr.st_uid);
