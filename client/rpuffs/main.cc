@@ -113,9 +113,14 @@ int MountAndRun(const client::MountSettings& settings, const std::string& mountp
   um.SetMountOptions(settings.fuse_options);
   um.SetDebug(debug);
   std::string why;
-  if (um.Mount(mountpoint, {}, &why) != 0) return Fail(report, why);
   // Sequential reads in 1 MiB requests (the largest the channel carries).
-  client::RaiseReadahead(mountpoint, 1024);
+  // The kernel sets read-ahead when it processes our INIT reply, which
+  // libfuse sends after ops.init returns: raise it on the next loop turn.
+  ops.init = [&um, mountpoint] {
+    um.loop().AddTimer(puffs::EventLoop::Clock::now(),
+                       [mountpoint] { client::RaiseReadahead(mountpoint, 1024); });
+  };
+  if (um.Mount(mountpoint, {}, &why) != 0) return Fail(report, why);
   spdlog::debug("event=mounted source={}/{} mountpoint={}", settings.remote.target,
                settings.remote.volume, mountpoint);
   report.ReportMounted();
