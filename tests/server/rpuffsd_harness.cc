@@ -29,13 +29,29 @@ Rep Expect(const grpc::Status& st, Rep* rep, const char* what) {
 std::string RpuffsdPath() { return BinaryPath("server/rpuffsd"); }
 
 Rpuffsd::Rpuffsd(const std::string& data_dir, std::vector<std::string> extra_args)
-    : port_(FreeLoopbackPort()), address_("127.0.0.1:" + std::to_string(port_)) {
-  std::vector<std::string> argv{RpuffsdPath(), "--data", data_dir, "--listen", address_};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    : data_dir_(data_dir), extra_args_(std::move(extra_args)) {
+  Start();
+}
+
+void Rpuffsd::Start() {
+  port_ = FreeLoopbackPort();
+  address_ = "127.0.0.1:" + std::to_string(port_);
+  std::vector<std::string> argv{RpuffsdPath(), "--data", data_dir_, "--listen", address_};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  process_.reset();  // reaps an earlier attempt
   process_ = std::make_unique<Subprocess>(argv);
 }
 
 bool Rpuffsd::WaitServing(std::chrono::milliseconds timeout) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (WaitOnce(timeout)) return true;
+    if (process_->running() || process_->Output().find("cannot listen") == std::string::npos) return false;
+    Start();
+  }
+  return false;
+}
+
+bool Rpuffsd::WaitOnce(std::chrono::milliseconds timeout) {
   auto channel = MakeChannel(address_);
   bool connected = false;
   WaitUntil(

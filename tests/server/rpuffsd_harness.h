@@ -29,14 +29,21 @@ class Rpuffsd {
  public:
   // Starts rpuffsd --data data_dir --listen 127.0.0.1:<free port> + extra_args.
   explicit Rpuffsd(const std::string& data_dir, std::vector<std::string> extra_args = {});
-  // True once it accepts connections; false if it exited or timed out.
+  // True once it accepts connections; false if it exited or timed out. A
+  // free port can be taken by someone else before rpuffsd binds it: then it
+  // is restarted on another port (a few times).
   bool WaitServing(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   const std::string& address() const { return address_; }
   int port() const { return port_; }
   Subprocess& process() { return *process_; }
 
  private:
-  int port_;
+  void Start();
+  bool WaitOnce(std::chrono::milliseconds timeout);
+
+  std::string data_dir_;
+  std::vector<std::string> extra_args_;
+  int port_ = 0;
   std::string address_;
   std::unique_ptr<Subprocess> process_;
 };
