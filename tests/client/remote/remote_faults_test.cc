@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 #include <grpcpp/create_channel.h>
 
@@ -90,6 +91,26 @@ TEST_F(RemoteTest, ForgottenSessionIsReplacedAndHandlesReopened) {
   EXPECT_EQ(back, "hello");
   EXPECT_NE(v->session_id(), old_session);
   EXPECT_EQ(v->recoveries(), 1u);
+}
+
+}  // namespace
+}  // namespace rpuffs::remote
+
+namespace rpuffs::remote {
+namespace {
+
+TEST(RemoteFaultsLease, IdleSessionIsKeptAliveByKeepAlive) {
+  rpuffs::testing::RpuffsdProcess server({"--lease-ms", "400"});
+  auto v = ConnectOrFail(server.address());
+  ASSERT_TRUE(v);
+  uint64_t session = v->session_id();
+  // Idle for several leases: the subject of the test, not a synchronisation.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  v1::GetAttrRequest req;
+  req.set_ino(v->root_ino());
+  EXPECT_EQ(CallSync(*v, kGetAttr, req), 0);
+  EXPECT_EQ(v->session_id(), session);
+  EXPECT_EQ(v->recoveries(), 0u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The mount across server failures: a workload that keeps running through
 // a kill -9 and restart, and an interrupted read while the server hangs.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <atomic>
@@ -58,6 +59,28 @@ TEST_F(RpuffsMountTest, InterruptedReadReturnsWhileServerHangs) {
   EXPECT_TRUE(waiting) << Wchan(reader.pid());
   ASSERT_NE(status, -1) << "the read did not return while the server hung";
   EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
+}  // namespace rpuffs::testing
+
+namespace rpuffs::testing {
+namespace {
+
+TEST_F(RpuffsMountTest, AfterGraceCallsFailWithEIOAndTheMountRecovers) {
+  std::string a = MountOrFail("a", {"grace=1", "attr_timeout=0", "entry_timeout=0"});
+  ASSERT_TRUE(WriteFile(a + "/f", "data", false));
+  server_->Kill9();
+  struct stat st;
+  errno = 0;
+  EXPECT_NE(stat((a + "/f").c_str(), &st), 0);
+  EXPECT_EQ(errno, EIO);
+  server_->Start();
+  bool back = WaitUntil([&] { return stat((a + "/f").c_str(), &st) == 0; }, std::chrono::seconds(20));
+  EXPECT_TRUE(back);
+  std::string seen;
+  ASSERT_TRUE(ReadFile(a + "/f", &seen));
+  EXPECT_EQ(seen, "data");
 }
 
 }  // namespace
