@@ -17,13 +17,6 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 
-// The reply of a call that must succeed at the gRPC level (else an empty one).
-template <class Rep>
-Rep Expect(const grpc::Status& st, Rep* rep, const char* what) {
-  EXPECT_TRUE(st.ok()) << what << ": gRPC status " << st.error_code() << " " << st.error_message();
-  return st.ok() ? std::move(*rep) : Rep();
-}
-
 }  // namespace
 
 std::string RpuffsdPath() { return BinaryPath("server/rpuffsd"); }
@@ -97,17 +90,13 @@ v1::EntryReply Client::Lookup(uint64_t parent, const std::string& name) {
   v1::LookupRequest req;
   req.set_parent(parent);
   req.set_name(name);
-  v1::EntryReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Lookup, req, &rep);
-  return Expect(st, &rep, "Lookup");
+  return Must(&v1::Volume::Stub::Lookup, req, "Lookup");
 }
 
 v1::AttrReply Client::GetAttr(uint64_t ino) {
   v1::GetAttrRequest req;
   req.set_ino(ino);
-  v1::AttrReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::GetAttr, req, &rep);
-  return Expect(st, &rep, "GetAttr");
+  return Must(&v1::Volume::Stub::GetAttr, req, "GetAttr");
 }
 
 v1::CreateReply Client::Create(uint64_t parent, const std::string& name, uint32_t flags) {
@@ -116,9 +105,7 @@ v1::CreateReply Client::Create(uint64_t parent, const std::string& name, uint32_
   req.set_name(name);
   req.set_mode(0644);
   req.set_flags(flags);
-  v1::CreateReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Create, req, &rep);
-  return Expect(st, &rep, "Create");
+  return Must(&v1::Volume::Stub::Create, req, "Create");
 }
 
 v1::EntryReply Client::Mkdir(uint64_t parent, const std::string& name) {
@@ -126,18 +113,14 @@ v1::EntryReply Client::Mkdir(uint64_t parent, const std::string& name) {
   req.set_parent(parent);
   req.set_name(name);
   req.set_mode(0755);
-  v1::EntryReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Mkdir, req, &rep);
-  return Expect(st, &rep, "Mkdir");
+  return Must(&v1::Volume::Stub::Mkdir, req, "Mkdir");
 }
 
 v1::ErrReply Client::Unlink(uint64_t parent, const std::string& name) {
   v1::UnlinkRequest req;
   req.set_parent(parent);
   req.set_name(name);
-  v1::ErrReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Unlink, req, &rep);
-  return Expect(st, &rep, "Unlink");
+  return Must(&v1::Volume::Stub::Unlink, req, "Unlink");
 }
 
 v1::WriteReply Client::Write(uint64_t ino, uint64_t fh, uint64_t offset, const std::string& data) {
@@ -146,9 +129,7 @@ v1::WriteReply Client::Write(uint64_t ino, uint64_t fh, uint64_t offset, const s
   req.set_fh(fh);
   req.set_offset(offset);
   req.set_data(data);
-  v1::WriteReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Write, req, &rep);
-  return Expect(st, &rep, "Write");
+  return Must(&v1::Volume::Stub::Write, req, "Write");
 }
 
 v1::ReadReply Client::Read(uint64_t ino, uint64_t fh, uint64_t offset, uint32_t size) {
@@ -157,27 +138,21 @@ v1::ReadReply Client::Read(uint64_t ino, uint64_t fh, uint64_t offset, uint32_t 
   req.set_fh(fh);
   req.set_offset(offset);
   req.set_size(size);
-  v1::ReadReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Read, req, &rep);
-  return Expect(st, &rep, "Read");
+  return Must(&v1::Volume::Stub::Read, req, "Read");
 }
 
 v1::ErrReply Client::Fsync(uint64_t ino, uint64_t fh) {
   v1::FsyncRequest req;
   req.set_ino(ino);
   req.set_fh(fh);
-  v1::ErrReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Fsync, req, &rep);
-  return Expect(st, &rep, "Fsync");
+  return Must(&v1::Volume::Stub::Fsync, req, "Fsync");
 }
 
 v1::ErrReply Client::Release(uint64_t ino, uint64_t fh) {
   v1::ReleaseRequest req;
   req.set_ino(ino);
   req.set_fh(fh);
-  v1::ErrReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Release, req, &rep);
-  return Expect(st, &rep, "Release");
+  return Must(&v1::Volume::Stub::Release, req, "Release");
 }
 
 v1::ReaddirReply Client::Readdir(uint64_t ino, uint64_t offset, uint32_t max_entries, bool plus) {
@@ -186,15 +161,11 @@ v1::ReaddirReply Client::Readdir(uint64_t ino, uint64_t offset, uint32_t max_ent
   req.set_offset(offset);
   req.set_max_entries(max_entries);
   req.set_plus(plus);
-  v1::ReaddirReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Readdir, req, &rep);
-  return Expect(st, &rep, "Readdir");
+  return Must(&v1::Volume::Stub::Readdir, req, "Readdir");
 }
 
 v1::StatfsReply Client::Statfs() {
-  v1::StatfsReply rep;
-  grpc::Status st = Call(&v1::Volume::Stub::Statfs, v1::StatfsRequest(), &rep);
-  return Expect(st, &rep, "Statfs");
+  return Must(&v1::Volume::Stub::Statfs, v1::StatfsRequest(), "Statfs");
 }
 
 std::vector<std::string> Client::List(uint64_t dir) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include "proto/rpuffs.grpc.pb.h"
 #include "tests/support/test_support.h"
@@ -72,7 +73,18 @@ class Client {
     return (stub_.get()->*method)(&ctx, req, rep);
   }
 
-  // Shortcuts: a non-OK gRPC status is a test failure (and an empty reply).
+  // The reply of a call that must succeed at the gRPC level: a non-OK
+  // status is a test failure (and an empty reply).
+  template <class Req, class Rep>
+  Rep Must(grpc::Status (v1::Volume::Stub::*method)(grpc::ClientContext*, const Req&, Rep*), const Req& req,
+           const char* what) {
+    Rep rep;
+    grpc::Status st = Call(method, req, &rep);
+    EXPECT_TRUE(st.ok()) << what << ": gRPC status " << st.error_code() << " " << st.error_message();
+    return st.ok() ? rep : Rep();
+  }
+
+  // Shortcuts, all through Must().
   v1::EntryReply Lookup(uint64_t parent, const std::string& name);
   v1::AttrReply GetAttr(uint64_t ino);
   v1::CreateReply Create(uint64_t parent, const std::string& name, uint32_t flags = O_RDWR | O_CREAT);
