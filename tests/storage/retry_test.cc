@@ -61,5 +61,14 @@ TEST_P(RetryTest, AckBelowForgetsOlderRecordsOnly) {
   EXPECT_EQ(v->Mkdir(OpId{kSession + 1, 20}, root, kRootIno, "b", 0755).err(), EEXIST);
 }
 
+TEST_P(RetryTest, DropSessionForgetsItsRetryRecords) {
+  ASSERT_TRUE(v->AddSession(kSession).ok());
+  OpId op{kSession, 77};
+  ASSERT_TRUE(v->Mkdir(op, root, kRootIno, "a", 0755).ok());
+  ASSERT_TRUE(v->Mkdir(op, root, kRootIno, "a", 0755).ok());  // replayed
+  ASSERT_TRUE(v->DropSession(kSession).ok());
+  EXPECT_EQ(v->Mkdir(op, root, kRootIno, "a", 0755).err(), EEXIST);  // applied anew
+}
+
 }  // namespace
 }  // namespace rpuffs::storage::testing
