@@ -1,5 +1,7 @@
 #include "client/rpuffs/mount_options.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -57,6 +59,9 @@ bool ParseMountOptions(const remote::Target& target, const std::vector<std::stri
   out->remote.target = target.host_port;
   out->remote.volume = target.volume;
   bool default_permissions = true;
+  // A shared network volume is for every local user: allow_other by default
+  // when root mounts it (others need user_allow_other in /etc/fuse.conf).
+  bool allow_other = geteuid() == 0;
   bool has_fsname = false, has_subtype = false;
   for (const std::string& item : SplitCommas(options)) {
     if (item.empty()) {
@@ -75,12 +80,21 @@ bool ParseMountOptions(const remote::Target& target, const std::vector<std::stri
       default_permissions = false;
       continue;
     }
+    if (key == "noallow_other") {
+      allow_other = false;
+      continue;
+    }
     if (key == "default_permissions") continue;  // added once below
+    if (key == "allow_other") {
+      allow_other = true;
+      continue;
+    }
     has_fsname |= key == "fsname";
     has_subtype |= key == "subtype";
     out->fuse_options.push_back(item);
   }
   if (default_permissions) out->fuse_options.push_back("default_permissions");
+  if (allow_other) out->fuse_options.push_back("allow_other");
   if (!has_fsname) out->fuse_options.push_back("fsname=" + target.host_port + "/" + target.volume);
   if (!has_subtype) out->fuse_options.push_back("subtype=rpuffs");
   return true;

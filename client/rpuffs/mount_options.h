@@ -3,9 +3,10 @@
 //
 // Ours: token=SECRET, attr_timeout=SEC, entry_timeout=SEC (default 1),
 // grace=SEC (default 60), writeback (write-back cache). Passed through:
-// everything else (allow_other, ro, noatime, ...); libfuse rejects what it
-// does not know. default_permissions is on unless `nodefault_permissions`
-// is given (the server checks permissions as well). fsname= and subtype=
+// everything else (ro, noatime, ...); libfuse rejects what it does not
+// know. default_permissions is on unless `nodefault_permissions` is given
+// (the server checks permissions as well); allow_other is on when root
+// mounts, unless `noallow_other` is given. fsname= and subtype=
 // default to HOST:PORT/VOLUME and "rpuffs", so the mount shows up as
 // fuse.rpuffs. Pure functions, thread-safe.
 #pragma once

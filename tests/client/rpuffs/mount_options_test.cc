@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "client/rpuffs/mount_options.h"
+
+namespace rpuffs::client {
+namespace {
+
+bool Has(const MountSettings& s, const std::string& option) {
+  return std::find(s.fuse_options.begin(), s.fuse_options.end(), option) != s.fuse_options.end();
+}
+
+remote::Target Srv() { return remote::Target{"host:7420", "vol"}; }
+
+TEST(MountOptions, OursAreTakenOutAndTheRestPassThroughWithDefaults) {
+  MountSettings s;
+  std::string why;
+  ASSERT_TRUE(ParseMountOptions(Srv(), {"token=t,attr_timeout=2.5", "grace=5,ro,entry_timeout=0"}, &s,
+                                &why))
+      << why;
+  EXPECT_EQ(s.remote.token, "t");
+  EXPECT_EQ(s.remote.target, "host:7420");
+  EXPECT_EQ(s.remote.volume, "vol");
+  EXPECT_DOUBLE_EQ(s.fs.attr_timeout, 2.5);
+  EXPECT_DOUBLE_EQ(s.fs.entry_timeout, 0);
+  EXPECT_EQ(s.remote.grace, std::chrono::milliseconds(5000));
+  EXPECT_TRUE(Has(s, "ro"));
+  EXPECT_TRUE(Has(s, "default_permissions"));
+  EXPECT_TRUE(Has(s, "fsname=host:7420/vol"));
+  EXPECT_TRUE(Has(s, "subtype=rpuffs"));
+  EXPECT_FALSE(Has(s, "token=t"));
+}
+
+TEST(MountOptions, OptOutsAndOverrides) {
+  MountSettings s;
+  std::string why;
+  ASSERT_TRUE(ParseMountOptions(Srv(), {"nodefault_permissions,noallow_other,fsname=x"}, &s, &why));
+  EXPECT_FALSE(Has(s, "default_permissions"));
+  EXPECT_FALSE(Has(s, "allow_other"));
+  EXPECT_TRUE(Has(s, "fsname=x"));
+  EXPECT_FALSE(Has(s, "fsname=host:7420/vol"));
+}
+
+TEST(MountOptions, BadValuesAreRejectedWithAReason) {
+  for (const char* bad : {"attr_timeout=x", "grace=-1", "entry_timeout=", "a,,b"}) {
+    MountSettings s;
+    std::string why;
+    EXPECT_FALSE(ParseMountOptions(Srv(), {bad}, &s, &why)) << bad;
+    EXPECT_FALSE(why.empty()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace rpuffs::client
