@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,10 +80,19 @@ Subprocess::Subprocess(std::vector<std::string> argv, bool inherit_output) {
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
+  // A child forked from the main thread dies with the test process, even one
+  // killed from outside; PR_SET_PDEATHSIG fires when the forking *thread*
+  // exits, so children forked from short-lived threads do not get it.
+  const bool from_main_thread = syscall(SYS_gettid) == getpid();
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    // Unblock signals the test harness may have blocked, and die with the parent.
+    if (from_main_thread) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);  // the parent died before prctl
+    }
+    // Unblock signals the test harness may have blocked.
     sigset_t all;
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, nullptr);
