@@ -72,20 +72,40 @@ TEST_F(RemoteTest, CancelledCallCompletesWithEINTR) {
   EXPECT_EQ(pending.get(), EINTR);
 }
 
+// Closes the volume's session behind its back, as an expired lease would.
+void ForgetSession(const std::string& address, uint64_t session) {
+  auto stub = v1::Volume::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  v1::GoodbyeRequest bye;
+  bye.mutable_hdr()->set_session_id(session);
+  v1::ErrReply rep;
+  ASSERT_TRUE(stub->Goodbye(&ctx, bye, &rep).ok());
+}
+
+TEST_F(RemoteTest, HandleOfAReclaimedFileAnswersEIOAfterSessionLossAndReleaseSucceeds) {
+  NewFile("gone");
+  ASSERT_EQ(WriteAt(*volume_, ino_, fh_, 0, "bye"), 0);
+  v1::UnlinkRequest unlink;
+  unlink.set_parent(volume_->root_ino());
+  unlink.set_name("gone");
+  ASSERT_EQ(CallSync(*volume_, kUnlink, unlink), 0);
+  ForgetSession(server_->address(), volume_->session_id());  // the orphan is reclaimed
+  std::string back;
+  EXPECT_EQ(ReadAt(*volume_, ino_, fh_, 0, 3, &back), EIO);
+  v1::ReleaseRequest rel;
+  rel.set_ino(ino_);
+  rel.set_fh(fh_);
+  EXPECT_EQ(CallSync(*volume_, kRelease, rel), 0);
+  EXPECT_EQ(ReadAt(*volume_, ino_, fh_, 0, 3, &back), EBADF);
+}
+
 TEST_F(RemoteTest, ForgottenSessionIsReplacedAndHandlesReopened) {
   auto& v = volume_;
   NewFile("kept");
   uint64_t ino = ino_, fh = fh_;
   ASSERT_EQ(WriteAt(*v, ino, fh, 0, "hello"), 0);
   uint64_t old_session = v->session_id();
-  // Close the session behind the client's back, as an expired lease would.
-  auto stub = v1::Volume::NewStub(
-      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext ctx;
-  v1::GoodbyeRequest bye;
-  bye.mutable_hdr()->set_session_id(old_session);
-  v1::ErrReply bye_rep;
-  ASSERT_TRUE(stub->Goodbye(&ctx, bye, &bye_rep).ok());
+  ForgetSession(server_->address(), old_session);
   std::string back;
   ASSERT_EQ(ReadAt(*v, ino, fh, 0, 5, &back), 0);
   EXPECT_EQ(back, "hello");
