@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "client/puffs/event_loop.h"
+
 namespace rpuffs::puffs {
 namespace {
 
@@ -108,6 +110,7 @@ DaemonReport Daemonize(const std::string& program, bool* failed) {
   }
   close(fds[0]);
   setsid();
+  BlockTerminationSignals();  // before the caller creates any thread
   return DaemonReport(fds[1]);
 }
 

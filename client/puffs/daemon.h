@@ -3,7 +3,8 @@
 // Daemonize() forks. The parent never returns: it waits on a pipe until the
 // child reports, then exits 0 if the child says "mounted", or prints the
 // child's one-line reason and exits 1 (also if the child dies first). The
-// child gets a new session (setsid) and a DaemonReport to report with.
+// child gets a new session (setsid), SIGTERM/SIGINT/SIGHUP blocked (see
+// BlockTerminationSignals) and a DaemonReport to report with.
 //
 // Call Daemonize() BEFORE anything creates threads (gRPC, the notifier,
 // spdlog's async sinks): fork() copies only the calling thread.

@@ -35,6 +35,11 @@ void ReadCounter(int fd) {
   }
 }
 
+void TerminationSignals(sigset_t* set) {
+  sigemptyset(set);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(set, sig);
+}
+
 }  // namespace
 
 EventLoop::EventLoop() {
@@ -159,12 +164,17 @@ int EventLoop::SleepUntil(Clock::time_point deadline) {
   return fired ? 0 : EINTR;
 }
 
-int EventLoop::HandleSignals(std::function<void(int)> cb) {
+int BlockTerminationSignals() {
   sigset_t set;
-  sigemptyset(&set);
-  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, sig);
-  if (int err = pthread_sigmask(SIG_BLOCK, &set, nullptr); err != 0) return err;
+  TerminationSignals(&set);
+  return pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int EventLoop::HandleSignals(std::function<void(int)> cb) {
+  if (int err = BlockTerminationSignals(); err != 0) return err;
   if (sigfd_ < 0) {
+    sigset_t set;
+    TerminationSignals(&set);
     sigfd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     if (sigfd_ < 0) return errno;
     if (int err = AddFd(sigfd_, EPOLLIN, [this](uint32_t) { OnSignalFd(); }); err != 0) return err;

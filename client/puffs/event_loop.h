@@ -25,6 +25,12 @@
 
 namespace rpuffs::puffs {
 
+// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread; threads it
+// creates afterwards inherit the mask, so the signals stay pending for the
+// loop's signalfd instead of killing the process from a library's thread
+// (pitfall 8). Daemonize() calls it in the child. Returns 0 or an errno.
+int BlockTerminationSignals();
+
 class EventLoop {
  public:
   using Clock = std::chrono::steady_clock;
