@@ -184,6 +184,41 @@ TEST_F(FuseChannelTest, XattrSizeQueriesAndERANGE) {
   EXPECT_EQ(std::string(buf, names.size()), names);
 }
 
+TEST_F(FuseChannelTest, OpThatThrowsAnswersEIOAndTheMountLivesOn) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  char buf[64];
+  EXPECT_EQ(readlink(m.Sub("throws").c_str(), buf, sizeof buf), -1);
+  EXPECT_EQ(errno, EIO);
+  struct stat st;
+  EXPECT_EQ(stat(m.Sub("hello").c_str(), &st), 0);
+  EXPECT_EQ(m.Stop(), 0);
+}
+
+// Exit while an op is suspended: the request is unwound and answered, the
+// mount goes away, Run() returns 0.
+TEST_F(FuseChannelTest, ExitWithARequestInFlightAnswersItAndUnmounts) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  int fd = open(m.Sub("block").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0) << strerror(errno);
+  std::atomic<bool> done{false};
+  std::atomic<ssize_t> result{0};
+  std::thread reader([&] {
+    char buf[4096];
+    result = read(fd, buf, sizeof buf);
+    done = true;
+  });
+  ASSERT_TRUE(WaitUntil([&] { return counters_.block_entered.load(); }));
+  EXPECT_EQ(m.Stop(), 0);
+  EXPECT_TRUE(WaitUntil([&] { return done.load(); }));
+  reader.join();
+  close(fd);
+  EXPECT_EQ(result.load(), -1);
+  EXPECT_FALSE(counters_.block_saw_interrupt.load());
+  EXPECT_FALSE(IsFuseMounted(m.path()));
+}
+
 TEST_F(FuseChannelTest, BadMountOptionIsRejectedWithReason) {
   MountedFs m(ops_, {"no_such_option_xyz"});
   EXPECT_FALSE(m.ok());

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <stdexcept>
 
 #include "client/puffs/continuation.h"
 #include "client/puffs/event_loop.h"
@@ -16,6 +17,7 @@ namespace {
 constexpr Ino kHelloIno = 2;
 constexpr Ino kBlockIno = 3;
 constexpr Ino kSinkIno = 4;
+constexpr Ino kThrowsIno = 5;
 constexpr Ino kFirstSlowIno = 100;
 
 struct stat AttrOf(Ino ino) {
@@ -25,6 +27,8 @@ struct stat AttrOf(Ino ino) {
   if (ino == kRootIno) {
     st.st_mode = S_IFDIR | 0755;
     st.st_nlink = 2;
+  } else if (ino == kThrowsIno) {
+    st.st_mode = S_IFLNK | 0777;
   } else if (ino == kSinkIno) {
     st.st_mode = S_IFREG | 0666;
   } else if (ino == kHelloIno) {
@@ -67,9 +71,9 @@ Ops MakeTinyFs(Counters* c) {
   ops.lookup = [c](Request&, Ino parent, const std::string& name, Entry* out) {
     if (parent != kRootIno) return ENOENT;
     if (name == "hello") ++c->hello_lookups;
-    if (name == "sink") {
-      out->ino = kSinkIno;
-      out->attr = AttrOf(kSinkIno);
+    if (name == "sink" || name == "throws") {
+      out->ino = name == "sink" ? kSinkIno : kThrowsIno;
+      out->attr = AttrOf(out->ino);
       return 0;
     }
     if (name == "hello" || name == "block") {
@@ -106,6 +110,8 @@ Ops MakeTinyFs(Counters* c) {
     *written = size;
     return 0;
   };
+  // Breaks the ops contract on purpose: the framework must answer EIO.
+  ops.readlink = [](Request&, Ino, std::string*) -> int { throw std::runtime_error("readlink bug"); };
   ops.getxattr = [](Request&, Ino, const std::string& name, std::string* value) {
     if (name != "user.test") return ENODATA;
     *value = "value";

@@ -5,6 +5,7 @@
 // Every inode has the xattr user.test = "value"; listxattr names
 // user.test and user.other.
 // /sink    accepts writes and forgets them (ino 4)
+// /throws  a symlink whose readlink throws (the framework answers EIO)
 // /pN...   any name starting with 'p' exists; its lookup sleeps 100 ms on a
 //          framework timer (the loop keeps serving meanwhile)
 // No mknod, no mkdir: those answer ENOSYS.
