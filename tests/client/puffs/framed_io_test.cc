@@ -124,15 +124,16 @@ TEST_F(FramedIoTest, LargeFramesSurvivePartialReadsAndWrites) {
   ASSERT_EQ(io_->AddFd(ours_, Callbacks()), 0);
   std::string big(4 << 20, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
-  peer_thread_ = std::thread([this] {
-    std::string req = PeerReadFrame(peer_);
-    PeerWrite(peer_, Msg(IdOf(req), BodyOf(req)));  // echo, just as big
-  });
   std::string answer;
   int rc = -1;
   Continuation::Continue(
       Continuation::Spawn(pool_, [&] { rc = io_->SendAndWait(ours_, Msg("big1", big), &answer); }));
-  EXPECT_TRUE(io_->IsOutputWatched(ours_));  // 4 MiB cannot go out at once
+  // Nobody reads yet, so 4 MiB cannot have gone out at once.
+  EXPECT_TRUE(io_->IsOutputWatched(ours_));
+  peer_thread_ = std::thread([this] {
+    std::string req = PeerReadFrame(peer_);
+    PeerWrite(peer_, Msg(IdOf(req), BodyOf(req)));  // echo, just as big
+  });
   ASSERT_TRUE(RunUntil(loop_, [&] { return rc != -1; }));
   EXPECT_EQ(rc, 0);
   EXPECT_TRUE(BodyOf(answer) == big);
