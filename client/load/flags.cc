@@ -73,7 +73,8 @@ std::optional<int> ParseFlags(int argc, char** argv, LoadOptions* out) {
   app.add_option("--workload", out->workload, "mdtest|seqio|randio|smallfiles|mixed|coherence")
       ->required();
   app.add_option("--duration", out->duration_s,
-                 "seconds: run length of randio/mixed/coherence, cap for the others");
+                 "seconds: length of randio/mixed/coherence runs (default 10 without --ops), "
+                 "cap for the rest (default 300)");
   app.add_option("--ops", out->ops,
                  "per client: files (mdtest, seqio, smallfiles), operations (randio, mixed) or "
                  "rounds per pair (coherence)");
