@@ -141,10 +141,6 @@ int main(int argc, char** argv) {
     fprintf(stderr, "%s: %s\n", kProgram, why.c_str());
     return 1;
   }
-  if (settings.writeback) {
-    // TODO(remote): needs a framework hook to ask for FUSE_CAP_WRITEBACK_CACHE at INIT.
-    fprintf(stderr, "%s: warning: writeback is not available yet; mounting without it\n", kProgram);
-  }
   // A mount command is quiet on success; -d shows everything.
   spdlog::set_level(cl.debug ? spdlog::level::debug : spdlog::level::warn);
   puffs::DaemonReport report;

@@ -45,7 +45,7 @@ bool TakeOwnOption(const std::string& key, const std::string& value, bool has_va
     if (key == "entry_timeout") out->fs.entry_timeout = seconds;
     if (key == "grace") out->remote.grace = std::chrono::milliseconds(std::llround(seconds * 1000));
   } else if (key == "writeback" && !has_value) {
-    out->writeback = true;
+    out->fs.write_behind = true;
   } else {
     return false;
   }

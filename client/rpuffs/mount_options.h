@@ -2,7 +2,7 @@
 // checked, the rest pass through to the FUSE mount.
 //
 // Ours: token=SECRET, attr_timeout=SEC, entry_timeout=SEC (default 1),
-// grace=SEC (default 60), writeback (write-back cache). Passed through:
+// grace=SEC (default 60), writeback (write-behind, write_behind.h). Passed through:
 // everything else (ro, noatime, ...); libfuse rejects what it does not
 // know. default_permissions is on unless `nodefault_permissions` is given
 // (the server checks permissions as well); allow_other is on when root
@@ -22,7 +22,6 @@ namespace rpuffs::client {
 struct MountSettings {
   remote::RemoteOptions remote;
   FsSettings fs;
-  bool writeback = false;
   std::vector<std::string> fuse_options;  // one option each, for the framework
 };
 

@@ -67,8 +67,12 @@ int Write(RemoteFs& fs, Request& r, Ino ino, const char* data, size_t size, off_
   req.set_data(data, std::min<size_t>(size, remote::kMaxIo));
   // The kernel's idea of the end of file may be stale: let the server append.
   req.set_append((of.flags & O_APPEND) != 0);
-  v1::WriteReply rep;
   fs.MarkDirty(of.fh);
+  if (fs.write_behind()) {
+    *written = req.data().size();
+    return fs.StartWrite(r, std::move(req));
+  }
+  v1::WriteReply rep;
   if (int err = fs.Rpc(r, remote::kWrite, std::move(req), &rep); err != 0) return err;
   *written = rep.count();
   if (rep.attr().ino() != 0) fs.Seen(rep.attr());
@@ -80,15 +84,20 @@ int Fsync(RemoteFs& fs, Request& r, Ino ino, bool datasync, uint64_t fh) {
   req.set_ino(fs.ToServer(ino));
   req.set_fh(fh);
   req.set_datasync(datasync);
-  return fs.Rpc(r, remote::kFsync, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+  int err = fs.Rpc(r, remote::kFsync, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+  // A write-behind write that failed is reported here (the Rpc waited for all of them).
+  int write_err = fh != 0 ? fs.TakeWriteError(fh) : 0;
+  return write_err != 0 ? write_err : err;
 }
 
 int Release(RemoteFs& fs, Request& r, Ino ino, OpenFile& of) {
   v1::ReleaseRequest req;
   req.set_ino(fs.ToServer(ino));
   req.set_fh(of.fh);
+  int err = fs.Rpc(r, remote::kRelease, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+  fs.TakeWriteError(of.fh);  // too late to report: flush already did
   fs.Closed(of.fh);
-  return fs.Rpc(r, remote::kRelease, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+  return err;
 }
 
 int Fallocate(RemoteFs& fs, Request& r, Ino ino, int mode, off_t off, off_t len, OpenFile& of) {

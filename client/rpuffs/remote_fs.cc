@@ -18,12 +18,31 @@ timespec ToTimespec(const v1::Timespec& t) {
 RemoteFs::RemoteFs(std::unique_ptr<remote::RemoteVolume> volume, puffs::EventLoop& loop,
                    const FsSettings& settings)
     : settings_(settings), root_(volume->root_ino()),
+      write_behind_(settings.write_behind ? std::make_unique<WriteBehind>(kWriteBehindBytes)
+                                          : nullptr),
       queue_(std::make_unique<CompletionQueue>(loop)), volume_(std::move(volume)) {}
 
 RemoteFs::~RemoteFs() {
   // Cancels and drains every call first: no callback may push afterwards.
   volume_.reset();
   queue_.reset();
+  write_behind_.reset();
+}
+
+int RemoteFs::StartWrite(puffs::Request& r, v1::WriteRequest req) {
+  uint64_t fh = req.fh();
+  if (int err = write_behind_->TakeError(fh); err != 0) return err;
+  uint64_t id = write_behind_->Begin(req.ino(), req.offset(), req.data().size(), req.append());
+  StampCredentials(r, req.mutable_hdr());
+  WriteBehind* wb = write_behind_.get();
+  CompletionQueue* queue = queue_.get();
+  // Not cancelled by an interrupt: the application was already told it succeeded.
+  volume_->Call(remote::kWrite, std::move(req),
+                remote::Done<v1::WriteReply>([wb, queue, id, fh](int err, v1::WriteReply& rep) {
+                  if (err == 0 && rep.count() == 0) err = EIO;  // a short write we cannot redo
+                  queue->Push([wb, id, fh, err] { wb->End(id, fh, err); });
+                }));
+  return 0;
 }
 
 void RemoteFs::StampCredentials(puffs::Request& r, v1::RequestHeader* hdr) const {

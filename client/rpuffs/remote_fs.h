@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <type_traits>
 #include <unordered_map>
 
 #include "client/puffs/continuation.h"
@@ -25,6 +26,7 @@
 #include "client/puffs/request.h"
 #include "client/remote/remote_volume.h"
 #include "client/rpuffs/completion_queue.h"
+#include "client/rpuffs/write_behind.h"
 
 namespace rpuffs::client {
 
@@ -34,7 +36,10 @@ using puffs::Ino;
 struct FsSettings {
   double attr_timeout = 1.0;   // seconds
   double entry_timeout = 1.0;  // seconds
+  bool write_behind = false;   // -o writeback (write_behind.h)
 };
+
+constexpr uint64_t kWriteBehindBytes = 16 << 20;  // in flight at most
 
 class RemoteFs {
  public:
@@ -52,6 +57,13 @@ class RemoteFs {
   // its errno (reply filled on 0). May suspend.
   template <class Req, class Rep>
   int Rpc(puffs::Request& r, const remote::Rpc<Req, Rep>& rpc, Req req, Rep* rep);
+
+  // With write-behind on: starts the write and returns once it is under
+  // way (0), or the handle's sticky error. May suspend (ordering, budget).
+  bool write_behind() const { return write_behind_ != nullptr; }
+  int StartWrite(puffs::Request& r, v1::WriteRequest req);
+  // The first error a write-behind write of `fh` had, or 0.
+  int TakeWriteError(uint64_t fh) { return write_behind_ ? write_behind_->TakeError(fh) : 0; }
 
   // The kernel's root is inode 1; the server's root may be numbered otherwise.
   uint64_t ToServer(Ino ino) const { return ino == puffs::kRootIno ? root_ : ino; }
@@ -87,6 +99,7 @@ class RemoteFs {
 
   FsSettings settings_;
   uint64_t root_;
+  std::unique_ptr<WriteBehind> write_behind_;
   std::unique_ptr<CompletionQueue> queue_;
   std::unique_ptr<remote::RemoteVolume> volume_;
   std::unordered_map<uint64_t, Seen_> seen_;
@@ -105,6 +118,10 @@ int RemoteFs::Rpc(puffs::Request& r, const remote::Rpc<Req, Rep>& rpc, Req req, 
     int err = 0;
     Rep reply;
   };
+  // Anything but a write sees every write-behind write landed first.
+  if constexpr (!std::is_same_v<Req, v1::WriteRequest>) {
+    if (write_behind_) write_behind_->WaitIdle();
+  }
   auto slot = std::make_shared<Slot>();
   slot->waiter = puffs::Continuation::Current();
   StampCredentials(r, req.mutable_hdr());

@@ -1,6 +1,8 @@
 // What two mounts of one volume see of each other, and durability of
 // fsync'd data across a kill -9 of the server.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/client/rpuffs/mount_fixture.h"
 
@@ -68,6 +70,40 @@ TEST_F(RpuffsMountTest, DirectoryChangesShowInOtherMount) {
   ASSERT_EQ(stat((b + "/d/x").c_str(), &st), 0);
   EXPECT_EQ(st.st_nlink, 1u);
   EXPECT_NE(stat((b + "/d/y").c_str(), &st), 0);
+}
+
+}  // namespace
+}  // namespace rpuffs::testing
+
+namespace rpuffs::testing {
+namespace {
+
+TEST_F(RpuffsMountTest, WriteBehindKeepsOrderCloseToOpenAndDurability) {
+  std::string a = MountOrFail("a", {"writeback"});
+  std::string b = MountOrFail("b");
+  // Overlapping writes land in the application's order.
+  int fd = open((a + "/o").c_str(), O_WRONLY | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  for (int i = 0; i < 100; ++i) {
+    std::string v = std::to_string(1000 + i);
+    ASSERT_EQ(pwrite(fd, v.data(), v.size(), 0), 4);
+  }
+  ASSERT_EQ(close(fd), 0);
+  std::string seen;
+  ASSERT_TRUE(ReadFile(b + "/o", &seen));
+  EXPECT_EQ(seen, "1099");
+  // Many writes in flight, then close: all of it is visible elsewhere.
+  std::string data = RandomBytes(9 << 20, 5);
+  ASSERT_TRUE(WriteFile(a + "/big", data, false));
+  ASSERT_TRUE(ReadFile(b + "/big", &seen));
+  EXPECT_TRUE(seen == data);
+  // fsync returns once the writes are durable.
+  ASSERT_TRUE(WriteFile(a + "/durable", data, true));
+  server_->Kill9();
+  server_->Start();
+  DropCache(b + "/durable");
+  ASSERT_TRUE(ReadFile(b + "/durable", &seen));
+  EXPECT_TRUE(seen == data);
 }
 
 }  // namespace
