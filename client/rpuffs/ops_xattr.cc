@@ -1,23 +1,103 @@
-// Extended attributes: straight to the server (the framework answers size
-// queries and ERANGE from the whole value).
+// Extended attributes, straight to the server (the framework answers size
+// queries and ERANGE from the whole value) — except the probes `ls -l` and
+// `cp` make on every file (security.selinux, system.posix_acl_*): their
+// absence is answered from the inode's name list, fetched once and trusted
+// for attr_timeout like any other attribute. Names in those namespaces are
+// listed for every caller, so one list serves all.
+#include <chrono>
+#include <unordered_map>
+
 #include "client/remote/rpcs.h"
 #include "client/rpuffs/fs_ops.h"
 
 namespace rpuffs::client {
+namespace {
 
 using puffs::Request;
+using Clock = std::chrono::steady_clock;
+
+bool IsProbedName(const std::string& name) {
+  return name.rfind("security.", 0) == 0 || name.rfind("system.", 0) == 0;
+}
+
+class XattrNames {
+ public:
+  explicit XattrNames(double ttl_seconds)
+      : ttl_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(ttl_seconds))) {}
+
+  // True if `name` is known to be absent from `ino` (a fresh list lacks it).
+  bool KnownAbsent(uint64_t ino, const std::string& name) const {
+    auto it = lists_.find(ino);
+    if (it == lists_.end() || Clock::now() >= it->second.expiry) return false;
+    for (const auto& n : it->second.names) {
+      if (n == name) return false;
+    }
+    return true;
+  }
+  bool Fresh(uint64_t ino) const {
+    auto it = lists_.find(ino);
+    return it != lists_.end() && Clock::now() < it->second.expiry;
+  }
+  // Changes by this mount bump the inode's generation; a list fetched
+  // across one (Store with the older generation) is not kept.
+  uint64_t Generation(uint64_t ino) const {
+    auto it = generations_.find(ino);
+    return it == generations_.end() ? 0 : it->second;
+  }
+  void Store(uint64_t ino, uint64_t generation, std::vector<std::string> names) {
+    if (ttl_.count() <= 0 || generation != Generation(ino)) return;
+    if (lists_.size() > 100000) lists_.clear();  // bound the memory; it is only a cache
+    lists_[ino] = Entry{std::move(names), Clock::now() + ttl_};
+  }
+  void Changed(uint64_t ino) {
+    lists_.erase(ino);
+    ++generations_[ino];
+  }
+
+ private:
+  struct Entry {
+    std::vector<std::string> names;
+    Clock::time_point expiry;
+  };
+  Clock::duration ttl_;
+  std::unordered_map<uint64_t, Entry> lists_;
+  std::unordered_map<uint64_t, uint64_t> generations_;
+};
+
+int ListNames(RemoteFs& fs, Request& r, Ino ino, std::vector<std::string>* names) {
+  v1::ListXattrRequest req;
+  req.set_ino(fs.ToServer(ino));
+  v1::ListXattrReply rep;
+  if (int err = fs.Rpc(r, remote::kListXattr, std::move(req), &rep); err != 0) return err;
+  names->assign(rep.names().begin(), rep.names().end());
+  return 0;
+}
+
+}  // namespace
 
 void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
-  ops->setxattr = [&fs](Request& r, Ino ino, const std::string& name, const std::string& value,
-                        int flags) {
+  auto cache = std::make_shared<XattrNames>(fs.settings().attr_timeout);
+  ops->setxattr = [&fs, cache](Request& r, Ino ino, const std::string& name,
+                               const std::string& value, int flags) {
+    cache->Changed(ino);
     v1::SetXattrRequest req;
     req.set_ino(fs.ToServer(ino));
     req.set_name(name);
     req.set_value(value);
     req.set_flags(static_cast<uint32_t>(flags));
-    return fs.Rpc(r, remote::kSetXattr, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+    int err = fs.Rpc(r, remote::kSetXattr, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+    cache->Changed(ino);  // also drops a list fetched while the change was in flight
+    return err;
   };
-  ops->getxattr = [&fs](Request& r, Ino ino, const std::string& name, std::string* value) {
+  ops->getxattr = [&fs, cache](Request& r, Ino ino, const std::string& name, std::string* value) {
+    if (IsProbedName(name)) {
+      if (!cache->Fresh(ino)) {
+        uint64_t generation = cache->Generation(ino);
+        std::vector<std::string> names;
+        if (ListNames(fs, r, ino, &names) == 0) cache->Store(ino, generation, std::move(names));
+      }
+      if (cache->KnownAbsent(ino, name)) return ENODATA;
+    }
     v1::GetXattrRequest req;
     req.set_ino(fs.ToServer(ino));
     req.set_name(name);
@@ -27,18 +107,16 @@ void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
     return 0;
   };
   ops->listxattr = [&fs](Request& r, Ino ino, std::vector<std::string>* names) {
-    v1::ListXattrRequest req;
-    req.set_ino(fs.ToServer(ino));
-    v1::ListXattrReply rep;
-    if (int err = fs.Rpc(r, remote::kListXattr, std::move(req), &rep); err != 0) return err;
-    names->assign(rep.names().begin(), rep.names().end());
-    return 0;
+    return ListNames(fs, r, ino, names);
   };
-  ops->removexattr = [&fs](Request& r, Ino ino, const std::string& name) {
+  ops->removexattr = [&fs, cache](Request& r, Ino ino, const std::string& name) {
+    cache->Changed(ino);
     v1::RemoveXattrRequest req;
     req.set_ino(fs.ToServer(ino));
     req.set_name(name);
-    return fs.Rpc(r, remote::kRemoveXattr, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+    int err = fs.Rpc(r, remote::kRemoveXattr, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+    cache->Changed(ino);
+    return err;
   };
 }
 

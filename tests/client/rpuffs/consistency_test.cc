@@ -2,6 +2,7 @@
 // fsync'd data across a kill -9 of the server.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "tests/client/rpuffs/mount_fixture.h"
@@ -104,6 +105,34 @@ TEST_F(RpuffsMountTest, WriteBehindKeepsOrderCloseToOpenAndDurability) {
   DropCache(b + "/durable");
   ASSERT_TRUE(ReadFile(b + "/durable", &seen));
   EXPECT_TRUE(seen == data);
+}
+
+}  // namespace
+}  // namespace rpuffs::testing
+
+namespace rpuffs::testing {
+namespace {
+
+std::string GetX(const std::string& path, const char* name, int* err) {
+  char buf[64];
+  ssize_t n = getxattr(path.c_str(), name, buf, sizeof buf);
+  *err = n < 0 ? errno : 0;
+  return n < 0 ? "" : std::string(buf, static_cast<size_t>(n));
+}
+
+TEST_F(RpuffsMountTest, ProbedXattrsAreAnsweredFromTheNameListButChangesShowAtOnce) {
+  std::string a = MountOrFail("a");
+  std::string b = MountOrFail("b", {"attr_timeout=0"});
+  ASSERT_TRUE(WriteFile(a + "/x", "", false));
+  int err = 0;
+  GetX(a + "/x", "security.rpuffs", &err);
+  EXPECT_EQ(err, ENODATA);  // now cached as absent in a
+  ASSERT_EQ(setxattr((a + "/x").c_str(), "security.rpuffs", "v1", 2, 0), 0);
+  EXPECT_EQ(GetX(a + "/x", "security.rpuffs", &err), "v1");  // a's own change, at once
+  EXPECT_EQ(GetX(b + "/x", "security.rpuffs", &err), "v1");
+  ASSERT_EQ(removexattr((a + "/x").c_str(), "security.rpuffs"), 0);
+  GetX(a + "/x", "security.rpuffs", &err);
+  EXPECT_EQ(err, ENODATA);
 }
 
 }  // namespace
