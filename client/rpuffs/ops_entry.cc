@@ -35,7 +35,15 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
     v1::LookupRequest req;
     req.set_parent(fs.ToServer(parent));
     req.set_name(name);
-    return EntryCall(fs, r, remote::kLookup, std::move(req), out);
+    int err = EntryCall(fs, r, remote::kLookup, std::move(req), out);
+    // A negative entry: the kernel trusts "no such name" for entry_timeout,
+    // like any other name (another mount's create shows within that time).
+    if (err == ENOENT && fs.settings().entry_timeout > 0) {
+      *out = puffs::Entry{};
+      out->entry_timeout = fs.settings().entry_timeout;
+      return 0;
+    }
+    return err;
   };
   ops->mknod = [&fs](Request& r, Ino parent, const std::string& name, mode_t mode, dev_t rdev,
                      Entry* out) {
