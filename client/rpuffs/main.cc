@@ -7,8 +7,6 @@
 // exists, block the termination signals before gRPC starts threads, probe
 // the server with a fail-fast Hello, mount, and only then tell the waiting
 // parent that the mount is live.
-#include <pthread.h>
-#include <signal.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -21,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "client/puffs/daemon.h"
+#include "client/puffs/event_loop.h"
 #include "client/puffs/usermount.h"
 #include "client/remote/remote_volume.h"
 #include "client/rpuffs/mount_options.h"
@@ -80,17 +79,6 @@ bool ResolveMountpoint(const std::string& path, std::string* absolute, std::stri
   return true;
 }
 
-// Signals reach the loop's signalfd only if no thread takes them first, and
-// gRPC starts its threads in Connect(): block them now, everything inherits.
-void BlockTerminationSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
 int Fail(puffs::DaemonReport& report, const std::string& why) {
   if (report.is_daemon()) {
     report.ReportFailure(why);
@@ -102,7 +90,9 @@ int Fail(puffs::DaemonReport& report, const std::string& why) {
 
 int MountAndRun(const client::MountSettings& settings, const std::string& mountpoint, bool debug,
                 puffs::DaemonReport& report) {
-  BlockTerminationSignals();
+  // Signals must reach the loop's signalfd, not a gRPC thread: block them
+  // before Connect() starts gRPC's threads (they inherit the mask).
+  puffs::BlockTerminationSignals();
   remote::RemoteVolume::ConnectError error;
   auto volume = remote::RemoteVolume::Connect(settings.remote, &error);
   if (!volume) return Fail(report, error.message);
