@@ -49,12 +49,15 @@ class CallControl {
 
  protected:
   bool cancelled() const;
-  void SetLiveContext(grpc::ClientContext* ctx);
+  void SetLiveContext(std::shared_ptr<grpc::ClientContext> ctx);
 
  private:
+  // TryCancel runs outside mu_: gRPC may run the completion (which takes
+  // mu_) inline on the cancelling thread. The shared_ptr keeps the context
+  // alive for that call.
   mutable std::mutex mu_;
   bool cancelled_ = false;
-  grpc::ClientContext* live_ = nullptr;
+  std::shared_ptr<grpc::ClientContext> live_;
 };
 
 // What a call needs from the RemoteVolume that started it.
@@ -83,10 +86,10 @@ class CallState final : public CallControl, public std::enable_shared_from_this<
     if constexpr (HasHdr<Req>::value) {
       if (!Stamp()) return;
     }
-    ctx_ = std::make_unique<grpc::ClientContext>();
+    ctx_ = std::make_shared<grpc::ClientContext>();
     ctx_->set_deadline(deadline_);
     ctx_->set_wait_for_ready(true);
-    SetLiveContext(ctx_.get());
+    SetLiveContext(ctx_);
     rep_.Clear();
     auto self = this->shared_from_this();
     (host_->async_stub()->*rpc_.method)(ctx_.get(), &req_, &rep_,
@@ -180,7 +183,7 @@ class CallState final : public CallControl, public std::enable_shared_from_this<
   Ticket ticket_;
   int session_losses_ = 0;
   std::chrono::milliseconds backoff_{10};
-  std::unique_ptr<grpc::ClientContext> ctx_;
+  std::shared_ptr<grpc::ClientContext> ctx_;
   std::unique_ptr<grpc::Alarm> alarm_;
 };
 

@@ -44,9 +44,13 @@ RemoteVolume::ConnectError HelloReplyError(int err, const RemoteOptions& o) {
 }  // namespace
 
 void CallControl::Cancel() {
-  std::lock_guard<std::mutex> lock(mu_);
-  cancelled_ = true;
-  if (live_) live_->TryCancel();
+  std::shared_ptr<grpc::ClientContext> ctx;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    ctx = live_;
+  }
+  if (ctx) ctx->TryCancel();
 }
 
 bool CallControl::cancelled() const {
@@ -54,11 +58,15 @@ bool CallControl::cancelled() const {
   return cancelled_;
 }
 
-void CallControl::SetLiveContext(grpc::ClientContext* ctx) {
-  std::lock_guard<std::mutex> lock(mu_);
-  live_ = ctx;
+void CallControl::SetLiveContext(std::shared_ptr<grpc::ClientContext> ctx) {
+  bool cancel;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_ = ctx;
+    cancel = cancelled_;
+  }
   // A Cancel() that came before the context existed still applies.
-  if (live_ && cancelled_) live_->TryCancel();
+  if (ctx && cancel) ctx->TryCancel();
 }
 
 RemoteVolume::RemoteVolume(const RemoteOptions& options, std::shared_ptr<grpc::Channel> channel)
@@ -122,8 +130,17 @@ void RemoteVolume::CallEnded(CallControl* call) {
 }
 
 void RemoteVolume::CancelAllAndWait() {
+  // Cancel outside calls_mu_: a completion run inline takes it (CallEnded).
+  std::vector<std::shared_ptr<CallControl>> calls;
+  {
+    std::lock_guard<std::mutex> lock(calls_mu_);
+    for (auto& [raw, weak] : live_calls_) {
+      if (auto call = weak.lock()) calls.push_back(std::move(call));
+    }
+  }
+  for (auto& call : calls) call->Cancel();
+  calls.clear();
   std::unique_lock<std::mutex> lock(calls_mu_);
-  for (CallControl* call : live_calls_) call->Cancel();
   if (!calls_cv_.wait_for(lock, kDrainTimeout, [this] { return live_calls_.empty(); })) {
     spdlog::warn("event=calls_left_at_close count={}", live_calls_.size());
   }

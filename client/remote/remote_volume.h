@@ -30,7 +30,8 @@
 #include <memory>
 #include <string>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
+#include <vector>
 
 #include "client/remote/call.h"
 #include "client/remote/options.h"
@@ -80,7 +81,7 @@ class RemoteVolume final : public CallHost {
                                                       kind, Clock::now() + options_.grace);
     {
       std::lock_guard<std::mutex> lock(calls_mu_);
-      live_calls_.insert(call.get());
+      live_calls_.emplace(call.get(), call);
     }
     call->Attempt();
     return call;
@@ -105,7 +106,7 @@ class RemoteVolume final : public CallHost {
 
   std::mutex calls_mu_;
   std::condition_variable calls_cv_;
-  std::unordered_set<CallControl*> live_calls_;
+  std::unordered_map<CallControl*, std::weak_ptr<CallControl>> live_calls_;
 
   std::mutex keepalive_mu_;
   std::condition_variable keepalive_cv_;
