@@ -8,10 +8,13 @@
 // Locking: an operation computes the inodes it will change from an unlocked
 // look (LockFn), locks them in order, then its body re-reads everything; if
 // the names now point elsewhere the body returns kRetryLocked and RunLocked
-// starts over (bounded). Directory renames between different parents also
-// hold rename_mu_, so the "moved under itself" walk up ".." sees a stable
-// tree. Reads (GetAttr, Read, Readdir, Lookup) take no locks: every change is
-// one atomic batch.
+// starts over (bounded). Renames between different parents also hold
+// rename_mu_ (taken before any stripe), so the "moved under itself" walk up
+// ".." sees a stable tree. Reads (GetAttr, Read, Readdir, Lookup) take no
+// locks: every change is one atomic batch, Read uses a snapshot, and a lookup
+// that loses its inode to a concurrent unlink looks again. Inode records are
+// cached (inode_cache.h); a commit invalidates what it wrote before its locks
+// are released. Read takes the inode's lock only to update atime.
 //
 // Open handles: 'H' records in RocksDB plus an in-memory count per inode
 // (open_counts_), changed only under the inode's stripe lock after commit.
