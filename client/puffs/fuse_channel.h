@@ -3,14 +3,16 @@
 //
 // Mount() creates the session with only the ops the filesystem filled in
 // (the kernel gets ENOSYS for the rest), mounts, and puts the non-blocking
-// /dev/fuse fd into the loop. Each request read off the fd is COPIED into a
-// buffer its continuation owns, then libfuse parses it inside that
-// continuation and calls one dispatch function (fuse_dispatch_*.cc), which
-// calls the op and sends one reply. FORGET, BATCH_FORGET, INTERRUPT, INIT
+// /dev/fuse fd into the loop. Each request's receive buffer is HANDED to
+// its continuation, which owns it (the loop reads the next request into a
+// recycled buffer); libfuse parses it inside that continuation and calls
+// one dispatch function (fuse_dispatch_*.cc), which calls the op and sends
+// one reply. FORGET, BATCH_FORGET, INTERRUPT, INIT
 // and DESTROY are handled inline on the loop continuation.
 //
 // libfuse 3.14 never sends PARALLEL_DIROPS to the kernel; our custom writev
-// ORs it into the INIT reply (STACK-NOTES §3.2).
+// ORs it into the INIT reply (STACK-NOTES §3.2), and HANDLE_KILLPRIV_V2 too
+// when ChannelOptions::handle_killpriv asks for it and the kernel offered it.
 //
 // Threading: loop thread only. Lookup counts are kept here and reach
 // ops.reclaim when the kernel forgets an inode.
@@ -40,6 +42,16 @@ struct ChannelOptions {
   std::vector<std::string> mount_options;  // each as given to -o (may hold commas)
   bool debug = false;                      // libfuse's -d request trace
   size_t max_write = 1 << 20;              // bytes per WRITE (libfuse caps it at 1 MiB)
+  // Negotiate FUSE_HANDLE_KILLPRIV_V2 if the kernel offers it: the kernel
+  // then stops asking for security.capability before every write and sets
+  // OpenFile::kill_suidgid / SetAttrIn::kill_suidgid instead; the filesystem
+  // must clear suid/sgid (and security.capability) on write, truncate, chown.
+  bool handle_killpriv = false;
+  // Ask for the kernel's writeback cache if it is capable: writes return at
+  // page-cache speed and arrive later in page-sized WRITEs at offsets the
+  // kernel computed (also for O_APPEND: OpenFile::writeback_cache tells the
+  // filesystem); the kernel owns mtime/ctime and sends them in setattr.
+  bool writeback_cache = false;
 };
 
 class FuseChannel {
@@ -80,14 +92,25 @@ class FuseChannel {
   const OpHook& post_op() const { return post_op_; }
   uint64_t CurrentUnique() const { return current_unique_; }
   size_t max_write() const { return max_write_; }
+  bool want_writeback_cache() const { return options_.writeback_cache; }
+  // What INIT settled (valid after the kernel's INIT): writeback cache on,
+  // HANDLE_KILLPRIV_V2 negotiated.
+  bool writeback_cache() const { return writeback_cache_; }
+  bool killpriv_v2() const { return killpriv_v2_; }
+  void SetWritebackCacheEnabled(bool on) { writeback_cache_ = on; }
+  // The request being parsed asks to clear suid/sgid (wire::KillSuidgid).
+  bool CurrentKillSuidgid() const { return current_kill_suidgid_; }
   void CountLookup(Ino ino) { ++lookups_[ino]; }
   void Forget(Ino ino, uint64_t nlookup);
+  // A finished request's receive buffer (libfuse-sized, malloc'd) for reuse.
+  void ReturnSpareBuffer(void* mem);
 
  private:
   static ssize_t IoRead(int fd, void* buf, size_t len, void* self);
   static ssize_t IoWritev(int fd, struct iovec* iov, int count, void* self);
   void OnReadable();
   void StartRequest(size_t size);
+  void* TakeSpareBuffer();  // nullptr if none: libfuse then allocates
   void FinishExit(int err);
 
   const Ops& ops_;
@@ -99,15 +122,27 @@ class FuseChannel {
   std::atomic<uint64_t> init_unique_{0};
   std::atomic<bool> init_seen_{false};  // read by IoWritev on any thread
   uint64_t current_unique_ = 0;
+  bool current_kill_suidgid_ = false;
+  ChannelOptions options_;
+  std::atomic<uint32_t> init_extra_flags_{0};  // ORed into the INIT reply
+  bool writeback_cache_ = false;
+  bool killpriv_v2_ = false;
   size_t max_write_ = 1 << 20;
   size_t max_in_flight_ = 0;
   bool exit_reported_ = false;
   std::unordered_set<Continuation*> in_flight_;
+  static constexpr size_t kMaxSpareBuffers = 4;
+  std::vector<void*> spare_bufs_;
   std::unordered_map<Ino, uint64_t> lookups_;
   std::function<void(int)> on_exit_;
   OpHook pre_op_;
   OpHook post_op_;
 };
+
+// Takes the framework's own words out of options->mount_options (libfuse
+// would reject them) and applies them: handle_killpriv / no_handle_killpriv,
+// writeback_cache / no_writeback_cache (the last word wins). Mount() does it.
+void TakeFrameworkOptions(ChannelOptions* options);
 
 // The libfuse op table for `ops`: only filled-in ops get an entry
 // (fuse_dispatch_ops.cc).

@@ -45,7 +45,7 @@ size_t PackEntries(fuse_req_t req, const std::vector<DirEntry>& entries, bool pl
 void ReaddirCommon(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi,
                    bool plus) {
   Dispatch(req, plus ? "readdirplus" : "readdir", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
+    OpenFile of = r.OpenFileOf(fi);
     std::vector<DirEntry> entries;
     int err = r.ops().readdir(r, ino, static_cast<uint64_t>(off), plus, of, &entries);
     if (err != 0) return r.ReplyErr(err);
@@ -62,7 +62,7 @@ void ReaddirCommon(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_
 
 void Opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   Dispatch(req, "opendir", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
+    OpenFile of = r.OpenFileOf(fi);
     int err = r.ops().opendir(r, ino, &of);
     r.ReplyOpen(err, of, fi);
   });

@@ -60,7 +60,7 @@ void Link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t new_parent, const char* new
 void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
   Dispatch(req, "create", [&](FuseRequest& r) {
     Entry e;
-    OpenFile of = ToOpenFile(fi);
+    OpenFile of = r.OpenFileOf(fi);
     int err = r.ops().create(r, parent, name, mode, &of, &e);
     r.ReplyCreate(err, e, of, fi);
   });

@@ -6,7 +6,7 @@ namespace rpuffs::puffs::dispatch {
 
 void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   Dispatch(req, "open", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
+    OpenFile of = r.OpenFileOf(fi);
     int err = r.ops().open(r, ino, &of);
     r.ReplyOpen(err, of, fi);
   });
@@ -14,7 +14,7 @@ void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 
 void Read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
   Dispatch(req, "read", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
+    OpenFile of = r.OpenFileOf(fi);
     std::string out;
     int err = r.ops().read(r, ino, size, off, of, &out);
     // The kernel rejects a reply longer than it asked for.
@@ -25,7 +25,7 @@ void Read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info
 void Write(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t off,
            fuse_file_info* fi) {
   Dispatch(req, "write", [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
+    OpenFile of = r.OpenFileOf(fi);
     size_t written = 0;
     int err = r.ops().write(r, ino, buf, size, off, of, &written);
     r.ReplyWrite(err, std::min(written, size));

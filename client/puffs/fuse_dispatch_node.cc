@@ -17,6 +17,7 @@ void Setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse
     in.valid = to_set;
     in.attr = *attr;
     if (fi != nullptr) in.fh = fi->fh;
+    in.kill_suidgid = r.kill_suidgid();
     AttrOut a;
     int err = r.ops().setattr(r, ino, in, &a);
     r.ReplyAttr(err, a);

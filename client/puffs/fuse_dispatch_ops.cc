@@ -12,6 +12,10 @@ void Init(void* userdata, fuse_conn_info* conn) {
   // libfuse caps max_write at its buffer (1 MiB) and derives max_pages from
   // it; max_readahead stays at what the kernel offered, its maximum.
   conn->max_write = static_cast<unsigned>(ch->max_write());
+  if (ch->want_writeback_cache() && (conn->capable & FUSE_CAP_WRITEBACK_CACHE)) {
+    conn->want |= FUSE_CAP_WRITEBACK_CACHE;
+    ch->SetWritebackCacheEnabled(true);
+  }
   if (ch->ops().init) ch->ops().init();
 }
 

@@ -17,6 +17,7 @@ FuseRequest::FuseRequest(fuse_req_t req)
   caller_.pid = ctx->pid;
   caller_.umask = ctx->umask;
   unique_ = channel_->CurrentUnique();
+  kill_suidgid_ = channel_->CurrentKillSuidgid();
 }
 
 FuseRequest::~FuseRequest() {
@@ -26,6 +27,13 @@ FuseRequest::~FuseRequest() {
 }
 
 const Ops& FuseRequest::ops() const { return channel_->ops(); }
+
+OpenFile FuseRequest::OpenFileOf(const fuse_file_info* fi) const {
+  OpenFile of = ToOpenFile(fi);
+  of.kill_suidgid = kill_suidgid_;
+  of.writeback_cache = channel_->writeback_cache();
+  return of;
+}
 
 const std::vector<gid_t>& FuseRequest::groups() {
   if (groups_loaded_ || replied_) return groups_;
@@ -171,7 +179,7 @@ void Dispatch(fuse_req_t req, const char* op, const std::function<void(FuseReque
 void DispatchOnHandle(fuse_req_t req, const char* op, const fuse_file_info* fi,
                       const std::function<int(FuseRequest&, OpenFile&)>& fn) {
   Dispatch(req, op, [&](FuseRequest& r) {
-    OpenFile of = ToOpenFile(fi);
+    OpenFile of = r.OpenFileOf(fi);
     r.ReplyErr(fn(r, of));
   });
 }

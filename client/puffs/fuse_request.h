@@ -35,6 +35,10 @@ class FuseRequest final : public Request {
   FuseChannel& channel() { return *channel_; }
   const Ops& ops() const;
   bool replied() const { return replied_; }
+  // The request asked to clear suid/sgid (KILLPRIV_V2 flags on the wire).
+  bool kill_suidgid() const { return kill_suidgid_; }
+  // ToOpenFile plus what the channel knows: kill_suidgid, writeback_cache.
+  OpenFile OpenFileOf(const fuse_file_info* fi) const;
 
   // Each sends the reply (errno != 0 -> fuse_reply_err) and marks it sent.
   void ReplyErr(int err);
@@ -56,6 +60,7 @@ class FuseRequest final : public Request {
   fuse_req_t req_;
   FuseChannel* channel_;
   bool replied_ = false;
+  bool kill_suidgid_ = false;
   bool interrupted_ = false;
   bool groups_loaded_ = false;
   std::vector<gid_t> groups_;

@@ -60,6 +60,13 @@ struct OpenFile {
   bool nonseekable = false;
   bool cache_readdir = false;
   uint64_t lock_owner = 0; // flush/release: the lock owner the kernel named
+  // write, open (O_TRUNC), create: the kernel asks to clear S_ISUID, and
+  // S_ISGID if group-executable (only with ChannelOptions::handle_killpriv,
+  // when the caller lacks CAP_FSETID).
+  bool kill_suidgid = false;
+  // The kernel's writeback cache is on for this mount: write offsets are
+  // the kernel's (ignore O_APPEND), reads may come on write-only handles.
+  bool writeback_cache = false;
 };
 
 // setattr input: `valid` is a bitwise OR of the FUSE_SET_ATTR_* values
@@ -69,6 +76,9 @@ struct SetAttrIn {
   int valid = 0;
   struct stat attr {};
   std::optional<uint64_t> fh;  // set when the kernel named an open handle (ftruncate)
+  // Truncate under ChannelOptions::handle_killpriv by a caller without
+  // CAP_FSETID: clear S_ISUID, and S_ISGID if group-executable.
+  bool kill_suidgid = false;
 };
 
 // One directory entry returned by readdir.

@@ -79,6 +79,18 @@ int Usermount::SetHandleSignals(bool on) {
   return 0;
 }
 
+int Usermount::SetHandleKillpriv(bool on) {
+  if (int err = RefuseAfterMount("SetHandleKillpriv")) return err;
+  handle_killpriv_ = on;
+  return 0;
+}
+
+int Usermount::SetWritebackCache(bool on) {
+  if (int err = RefuseAfterMount("SetWritebackCache")) return err;
+  writeback_cache_ = on;
+  return 0;
+}
+
 StackPool& Usermount::stack_pool() {
   if (!pool_) pool_ = std::make_unique<StackPool>(stack_size_);
   return *pool_;
@@ -114,6 +126,8 @@ int Usermount::Mount(const std::string& mountpoint, const std::vector<std::strin
   copts.mount_options.insert(copts.mount_options.end(), options.begin(), options.end());
   copts.debug = debug_;
   copts.max_write = max_request_length_;
+  copts.handle_killpriv = handle_killpriv_;
+  copts.writeback_cache = writeback_cache_;
   channel_ = std::make_unique<FuseChannel>(ops_, loop_, *pool_);
   channel_->SetOpHooks(pre_op_, post_op_);
   channel_->SetOnExit([this](int err) {

@@ -62,6 +62,9 @@ class Usermount {
   int SetMountOptions(std::vector<std::string> options);  // as for -o
   int SetDebug(bool on);                                  // libfuse's request trace
   int SetHandleSignals(bool on);                          // default on
+  // Default off; see ChannelOptions::handle_killpriv / writeback_cache.
+  int SetHandleKillpriv(bool on);
+  int SetWritebackCache(bool on);
 
   // kBeforeMount -> kRunning. `options` are added to SetMountOptions'.
   // Returns 0, or an errno with a one-line reason in *error (EBUSY if not
@@ -103,6 +106,8 @@ class Usermount {
   std::vector<std::string> mount_options_;
   bool debug_ = false;
   bool handle_signals_ = true;
+  bool handle_killpriv_ = false;
+  bool writeback_cache_ = false;
   std::string mountpoint_;
   std::atomic<bool> exit_requested_{false};
 

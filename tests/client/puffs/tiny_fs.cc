@@ -102,7 +102,9 @@ Ops MakeTinyFs(Counters* c) {
     if (static_cast<size_t>(off) < all.size()) *out = all.substr(off, size);
     return 0;
   };
-  ops.write = [c](Request&, Ino, const char*, size_t size, off_t, OpenFile&, size_t* written) {
+  ops.write = [c](Request&, Ino, const char*, size_t size, off_t, OpenFile& fi, size_t* written) {
+    ++c->writes;
+    if (fi.kill_suidgid) ++c->kill_suidgid_writes;
     size_t seen = c->max_write_seen.load();
     while (size > seen && !c->max_write_seen.compare_exchange_weak(seen, size)) {
     }
@@ -112,7 +114,8 @@ Ops MakeTinyFs(Counters* c) {
   };
   // Breaks the ops contract on purpose: the framework must answer EIO.
   ops.readlink = [](Request&, Ino, std::string*) -> int { throw std::runtime_error("readlink bug"); };
-  ops.getxattr = [](Request&, Ino, const std::string& name, std::string* value) {
+  ops.getxattr = [c](Request&, Ino, const std::string& name, std::string* value) {
+    if (name == "security.capability") ++c->capability_probes;
     if (name != "user.test") return ENODATA;
     *value = "value";
     return 0;

@@ -31,6 +31,9 @@ struct Counters {
   std::atomic<int> hello_lookups{0};
   std::atomic<size_t> max_write_seen{0};
   std::atomic<size_t> bytes_written{0};
+  std::atomic<int> writes{0};
+  std::atomic<int> kill_suidgid_writes{0};  // writes with OpenFile::kill_suidgid
+  std::atomic<int> capability_probes{0};    // getxattr("security.capability")
 };
 
 // The ops table; `counters` must outlive the mount.
