@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Mounts rpuffs-memfs on a temp dir, runs fs_bench on it (and on tmpfs for
-# comparison), unmounts. Usage: bench/memfs/run.sh [BUILD_DIR] [FILES] [FILE_MIB]
+# comparison), unmounts. Usage: bench/memfs/run.sh [BUILD_DIR] [FILES] [FILE_MIB] [MOUNT_OPTS]
+# MOUNT_OPTS go to rpuffs-memfs as -o (e.g. no_handle_killpriv, writeback_cache).
+# NO_REF=1 skips the tmpfs reference.
 set -euo pipefail
 BUILD=${1:-build}
 FILES=${2:-10000}
 MIB=${3:-1024}
+OPTS=${4:-}
 MEMFS=$BUILD/client/memfs/rpuffs-memfs
 BENCH=$BUILD/bench/memfs/fs_bench
 MNT=$(mktemp -d /tmp/memfs-bench.XXXXXX)
@@ -13,11 +16,11 @@ cleanup() {
   rmdir "$MNT" 2>/dev/null || true
 }
 trap cleanup EXIT
-"$MEMFS" "$MNT"          # returns once mounted
-echo "== rpuffs-memfs ($MNT)"
+"$MEMFS" "$MNT" ${OPTS:+-o "$OPTS"}   # returns once mounted
+echo "== rpuffs-memfs ($MNT) ${OPTS:+-o $OPTS} load: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$BENCH" "$MNT" "$FILES" "$MIB"
 fusermount3 -u "$MNT"
-if [ -d /dev/shm ]; then
+if [ -d /dev/shm ] && [ -z "${NO_REF:-}" ]; then
   REF=$(mktemp -d /dev/shm/memfs-bench-ref.XXXXXX)
   echo "== tmpfs reference ($REF)"
   "$BENCH" "$REF" "$FILES" "$MIB"

@@ -49,9 +49,9 @@ void DropCapability(Inode& node) {
   node.xattrs.erase(it);
 }
 
-void DropPrivilegesOnWrite(const puffs::Request& req, Inode& node) {
+void DropPrivilegesOnWrite(const puffs::Request& req, Inode& node, bool kill_suidgid) {
   DropCapability(node);
-  if (IsRoot(req)) return;
+  if (IsRoot(req) && !kill_suidgid) return;
   mode_t& mode = node.attr.st_mode;
   mode &= ~S_ISUID;
   if (mode & S_IXGRP) mode &= ~S_ISGID;

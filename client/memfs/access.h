@@ -31,7 +31,9 @@ bool StickyAllows(const puffs::Request& req, const Inode& dir, const Inode& chil
 // a non-root caller clears S_ISUID, and S_ISGID when group-execute is set;
 // any caller drops the security.capability xattr. (The kernel also does this
 // before the request arrives unless the mount handles killpriv itself.)
-void DropPrivilegesOnWrite(const puffs::Request& req, Inode& node);
+// `kill_suidgid`: the kernel asked for it (KILLPRIV_V2; the caller lacks
+// CAP_FSETID), which clears the bits for a root caller too.
+void DropPrivilegesOnWrite(const puffs::Request& req, Inode& node, bool kill_suidgid = false);
 // Drops the security.capability xattr (on write, truncate and chown).
 void DropCapability(Inode& node);
 

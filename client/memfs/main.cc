@@ -4,7 +4,7 @@
 // mount, loop and orderly unmount; this file only adds memfs's ops and its
 // fixed mount options: default_permissions always (the kernel checks rwx for
 // every caller), allow_other when run as root (so other users can use the
-// mount, as on a local disk).
+// mount, as on a local disk), and handle_killpriv (see below).
 #include <unistd.h>
 
 #include "client/memfs/memfs.h"
@@ -17,5 +17,9 @@ int main(int argc, char** argv) {
   info.description = "rpuffs-memfs: a complete in-memory filesystem on the puffs framework";
   info.default_options = {"fsname=rpuffs-memfs", "subtype=rpuffs-memfs", "default_permissions"};
   if (geteuid() == 0) info.default_options.push_back("allow_other");
+  // memfs clears suid/sgid and security.capability itself, so the kernel
+  // can skip its per-write security.capability probe (-o no_handle_killpriv
+  // turns this off).
+  info.before_mount = [](rpuffs::puffs::Usermount& um) { um.SetHandleKillpriv(true); };
   return rpuffs::puffs::RunFilesystemMain(argc, argv, fs.MakeOps(), info);
 }

@@ -76,7 +76,7 @@ void MemFs::ApplySetattr(puffs::Request& req, Inode& node, const puffs::SetAttrI
       ChangeData(node, [&](FileData& data) { data.Truncate(size); });
     }
     attr.st_size = in.attr.st_size;
-    DropPrivilegesOnWrite(req, node);
+    DropPrivilegesOnWrite(req, node, in.kill_suidgid);
     node.TouchMtime();
   }
   if (valid & FUSE_SET_ATTR_KILL_SUID) attr.st_mode &= ~S_ISUID;

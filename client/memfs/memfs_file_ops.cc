@@ -47,7 +47,7 @@ int MemFs::Open(puffs::Request& req, Ino ino, puffs::OpenFile* fi) {
     // Sent here when the kernel uses atomic O_TRUNC; ctime/mtime change even if empty.
     ChangeData(*node, [](FileData& data) { data.Truncate(0); });
     node->attr.st_size = 0;
-    DropPrivilegesOnWrite(req, *node);
+    DropPrivilegesOnWrite(req, *node, fi->kill_suidgid);
     node->TouchMtime();
   }
   fi->fh = OpenHandle(*node, fi->flags);
@@ -96,14 +96,14 @@ int MemFs::Write(puffs::Request& req, Ino ino, const char* data, size_t size, of
   uint64_t start = static_cast<uint64_t>(offset);
   // Without the kernel's writeback cache every write arrives as the caller
   // made it, so an O_APPEND handle writes at the current end, whatever the
-  // kernel's idea of the size. (With writeback cache this must go: the
-  // kernel then sends page-sized writes at offsets it has computed.)
-  if (flags & O_APPEND) start = node->attr.st_size;
+  // kernel's idea of the size. With it, the kernel sends page-sized writes
+  // at offsets it has computed (also for O_APPEND).
+  if ((flags & O_APPEND) && !fi.writeback_cache) start = node->attr.st_size;
   if (start > kMaxFileSize || size > kMaxFileSize - start) return EFBIG;
   if (!HasRoomFor(node->data.GrowthFor(start, size))) return ENOSPC;
   ChangeData(*node, [&](FileData& file) { file.Write(start, data, size); });
   node->attr.st_size = std::max<uint64_t>(node->attr.st_size, start + size);
-  DropPrivilegesOnWrite(req, *node);
+  DropPrivilegesOnWrite(req, *node, fi.kill_suidgid);
   node->TouchMtime();
   *written = size;
   return 0;
