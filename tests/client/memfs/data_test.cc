@@ -80,6 +80,20 @@ TEST_F(DataTest, AppendHandleWritesAtEnd) {
   EXPECT_EQ(ReadAt(f, 100, 0), "first,second");
 }
 
+// With the kernel's writeback cache the kernel computes append offsets and
+// writes back pages at them: memfs must take the offset as given.
+TEST_F(DataTest, WritebackCacheWritesAtTheKernelsOffsetEvenForAppend) {
+  const Ino f = MakeFile(kRootIno, "f");
+  ASSERT_EQ(WriteAt(f, "first,", 0), 0);
+  puffs::OpenFile fi = Open(f, O_WRONLY | O_APPEND);
+  fi.writeback_cache = true;
+  size_t written = 0;
+  ASSERT_EQ(ops_.write(root_, f, "FIRST", 5, 0, fi, &written), 0);
+  EXPECT_EQ(written, 5u);
+  Close(f, fi);
+  EXPECT_EQ(ReadAt(f, 100, 0), "FIRST,");
+}
+
 TEST_F(DataTest, OpenWithTruncEmptiesTheFile) {
   const Ino f = MakeFile(kRootIno, "f");
   ASSERT_EQ(WriteAt(f, "data", 0), 0);

@@ -90,6 +90,36 @@ TEST_F(PermissionsTest, KillSuidFlagsFromTheKernelClearBits) {
   EXPECT_EQ(Stat(f).st_mode & 07777, 0755u);
 }
 
+// Under KILLPRIV_V2 the kernel asks a caller without CAP_FSETID to have
+// suid/sgid cleared; the flag counts even when the uid is 0.
+TEST_F(PermissionsTest, KillSuidgidOnWriteTruncateAndOpenClearsBits) {
+  const Ino f = MakeFile(kRootIno, "f", 06755);
+  puffs::OpenFile fi;
+  fi.flags = O_WRONLY;
+  ASSERT_EQ(ops_.open(root_, f, &fi), 0);
+  fi.kill_suidgid = true;
+  size_t written = 0;
+  ASSERT_EQ(ops_.write(root_, f, "x", 1, 0, fi, &written), 0);
+  EXPECT_EQ(ops_.release(root_, f, fi), 0);
+  EXPECT_EQ(Stat(f).st_mode & 07777, 0755u);
+
+  const Ino g = MakeFile(kRootIno, "g", 06755);
+  puffs::SetAttrIn in;
+  in.valid = FUSE_SET_ATTR_SIZE;
+  in.kill_suidgid = true;
+  puffs::AttrOut out;
+  ASSERT_EQ(ops_.setattr(root_, g, in, &out), 0);
+  EXPECT_EQ(out.attr.st_mode & 07777, 0755u);
+
+  const Ino h = MakeFile(kRootIno, "h", 04755);
+  puffs::OpenFile trunc;
+  trunc.flags = O_WRONLY | O_TRUNC;
+  trunc.kill_suidgid = true;
+  ASSERT_EQ(ops_.open(root_, h, &trunc), 0);
+  EXPECT_EQ(ops_.release(root_, h, trunc), 0);
+  EXPECT_EQ(Stat(h).st_mode & 07777, 0755u);
+}
+
 TEST_F(PermissionsTest, ChownClearsSuidEvenForRoot) {
   const Ino f = MakeFile(kRootIno, "f", 06755);
   struct stat attr {};
