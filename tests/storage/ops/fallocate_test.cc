@@ -36,5 +36,24 @@ TEST_P(FallocateTest, ModesAndErrors) {
   EXPECT_EQ(v->Fallocate(Op(), root, kRootIno, 0, 0, 10).err(), EISDIR);
 }
 
+TEST_P(FallocateTest, ReservedBlocksCountAndReadAsZerosUntilWritten) {
+  Ino f = FileOk(kRootIno, "f", "abc");
+  auto keep = v->Fallocate(Op(), root, f, FALLOC_FL_KEEP_SIZE, 0, 4 * 65536);
+  ASSERT_TRUE(keep.ok());
+  EXPECT_EQ(keep->size, 3u);
+  EXPECT_EQ(keep->blocks, 4u * 128);  // block 0 was there; 1..3 reserved
+  auto grow = v->Fallocate(Op(), root, f, 0, 65536, 65536);
+  ASSERT_TRUE(grow.ok());
+  EXPECT_EQ(grow->size, 2u * 65536);
+  EXPECT_EQ(grow->blocks, 4u * 128);  // nothing new to reserve
+  EXPECT_EQ(ReadAll(f), std::string("abc") + std::string(2 * 65536 - 3, '\0'));
+  auto w = v->Write(Op(), root, f, 65536 + 10, "xyz", false);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->attr.blocks, 4u * 128);
+  std::string expected = std::string("abc") + std::string(2 * 65536 - 3, '\0');
+  expected.replace(65536 + 10, 3, "xyz");
+  EXPECT_EQ(ReadAll(f), expected);
+}
+
 }  // namespace
 }  // namespace rpuffs::storage::testing
