@@ -94,6 +94,7 @@ bool ParseMountOptions(const remote::Target& target, const std::vector<std::stri
     out->fuse_options.push_back(item);
   }
   if (default_permissions) out->fuse_options.push_back("default_permissions");
+  out->fs.kernel_checks_permissions = default_permissions;
   if (allow_other) out->fuse_options.push_back("allow_other");
   if (!has_fsname) out->fuse_options.push_back("fsname=" + target.host_port + "/" + target.volume);
   if (!has_subtype) out->fuse_options.push_back("subtype=rpuffs");

@@ -2,6 +2,10 @@
 // call); the kernel takes only what fits its buffer and asks again from the
 // last offset it kept, so each open directory caches the rest of the page
 // it fetched and serves those follow-up calls without a round trip.
+//
+// A handle that reads the directory from offset 0 to eof in contiguous
+// pages collects its names; at eof they become the mount's complete
+// listing of it (DirCache), unless this mount changed it in between.
 #include <algorithm>
 
 #include "client/remote/rpcs.h"
@@ -19,24 +23,39 @@ constexpr uint32_t kBatch = 1024;
 struct DirPage {
   uint64_t start = 0;  // the offset it was fetched after
   bool plus = false;
+  bool eof = false;
   std::vector<DirEntry> entries;
+};
+
+// The names seen so far by a listing that started at offset 0.
+struct Listing {
+  bool active = false;
+  uint64_t epoch = 0;
+  DirCache::Clock::time_point sent;
+  uint64_t next = 0;  // the offset the next contiguous fetch starts after
+  std::vector<std::string> names;
+};
+
+struct DirHandle {
+  DirPage page;
+  Listing listing;
 };
 
 class DirHandles {
  public:
   uint64_t Open() {
-    pages_[next_] = DirPage{};
+    handles_[next_] = DirHandle{};
     return next_++;
   }
-  void Close(uint64_t fh) { pages_.erase(fh); }
-  DirPage* Find(uint64_t fh) {
-    auto it = pages_.find(fh);
-    return it == pages_.end() ? nullptr : &it->second;
+  void Close(uint64_t fh) { handles_.erase(fh); }
+  DirHandle* Find(uint64_t fh) {
+    auto it = handles_.find(fh);
+    return it == handles_.end() ? nullptr : &it->second;
   }
 
  private:
   uint64_t next_ = 1;
-  std::unordered_map<uint64_t, DirPage> pages_;
+  std::unordered_map<uint64_t, DirHandle> handles_;
 };
 
 // Entries of `page` after `offset`, or false if the page does not cover it.
@@ -64,6 +83,7 @@ int Fetch(RemoteFs& fs, Request& r, Ino ino, uint64_t offset, bool plus, DirPage
   if (int err = fs.Rpc(r, remote::kReaddir, std::move(req), &rep); err != 0) return err;
   page->start = offset;
   page->plus = plus;
+  page->eof = rep.eof() || rep.entries().empty();
   page->entries.clear();
   for (const v1::DirEntry& d : rep.entries()) {
     DirEntry e;
@@ -81,6 +101,27 @@ int Fetch(RemoteFs& fs, Request& r, Ino ino, uint64_t offset, bool plus, DirPage
   return 0;
 }
 
+// Before fetching after `offset`: starts a listing at 0, drops one that skips.
+void BeforeFetch(RemoteFs& fs, Ino ino, uint64_t offset, Listing* l) {
+  if (offset == 0) {
+    *l = Listing{true, fs.dirs().Epoch(fs.ToServer(ino)), DirCache::Clock::now(), 0, {}};
+  } else if (l->next != offset) {
+    l->active = false;
+  }
+}
+
+// After a fetched page: collects its names; at eof hands them to the cache.
+void AfterFetch(RemoteFs& fs, Ino ino, const DirPage& page, Listing* l) {
+  if (!l->active || !fs.dirs().enabled()) return;
+  for (const DirEntry& e : page.entries) {
+    if (e.name != "." && e.name != "..") l->names.push_back(e.name);
+  }
+  if (!page.entries.empty()) l->next = page.entries.back().offset;
+  if (!page.eof) return;
+  l->active = false;
+  fs.dirs().Establish(fs.ToServer(ino), l->epoch, l->sent, std::move(l->names));
+}
+
 }  // namespace
 
 void AddDirOps(RemoteFs& fs, puffs::Ops* ops) {
@@ -95,13 +136,17 @@ void AddDirOps(RemoteFs& fs, puffs::Ops* ops) {
   };
   ops->readdir = [&fs, handles](Request& r, Ino ino, uint64_t offset, bool plus, OpenFile& of,
                                 std::vector<DirEntry>* out) {
-    DirPage* page = handles->Find(of.fh);
-    if (page && FromPage(*page, offset, plus, out)) return 0;
+    DirHandle* h = handles->Find(of.fh);
+    if (h != nullptr && FromPage(h->page, offset, plus, out)) return 0;
+    if (h != nullptr) BeforeFetch(fs, ino, offset, &h->listing);
     DirPage fresh;
     if (int err = Fetch(fs, r, ino, offset, plus, &fresh); err != 0) return err;
     *out = fresh.entries;
     // Look the handle up again: it may have been released while we waited.
-    if ((page = handles->Find(of.fh)) != nullptr) *page = std::move(fresh);
+    if ((h = handles->Find(of.fh)) != nullptr) {
+      AfterFetch(fs, ino, fresh, &h->listing);
+      h->page = std::move(fresh);
+    }
     return 0;
   };
 }

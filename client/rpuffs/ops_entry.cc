@@ -1,5 +1,12 @@
-// Ops that create, remove or rename directory entries, and lookup.
+// Ops that create, remove or rename directory entries, and lookup. Each
+// change tells the mount's DirCache what it did to the names of its
+// directories; an error (including an interrupted call, whose outcome is
+// unknown) drops what the cache knew of them.
+#include <linux/fs.h>
+#include <spdlog/spdlog.h>
+
 #include <cerrno>
+#include <climits>
 
 #include "client/remote/rpcs.h"
 #include "client/rpuffs/fs_ops.h"
@@ -28,22 +35,88 @@ int NameCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::ErrReply>& rpc
   return fs.Rpc(r, rpc, std::move(req), static_cast<v1::ErrReply*>(nullptr));
 }
 
+// `name` in `parent` exists after a change that returned `err` (0 or not).
+int AfterAdd(RemoteFs& fs, Ino parent, const std::string& name, int err) {
+  if (err == 0) {
+    fs.dirs().Added(fs.ToServer(parent), name);
+  } else {
+    fs.dirs().Drop(fs.ToServer(parent));
+  }
+  return err;
+}
+
+int AfterRemove(RemoteFs& fs, Ino parent, const std::string& name, int err) {
+  if (err == 0) {
+    fs.dirs().Removed(fs.ToServer(parent), name);
+  } else {
+    fs.dirs().Drop(fs.ToServer(parent));
+  }
+  return err;
+}
+
+int AfterRename(RemoteFs& fs, Ino parent, const std::string& name, Ino new_parent,
+                const std::string& new_name, unsigned int flags, int err) {
+  if (err != 0) {
+    fs.dirs().Drop(fs.ToServer(parent));
+    fs.dirs().Drop(fs.ToServer(new_parent));
+    return err;
+  }
+  if ((flags & RENAME_EXCHANGE) != 0) {
+    // Both names still exist; only what they name changed.
+    fs.dirs().Added(fs.ToServer(parent), name);
+    fs.dirs().Added(fs.ToServer(new_parent), new_name);
+    return 0;
+  }
+  if ((flags & RENAME_WHITEOUT) != 0) {
+    fs.dirs().Added(fs.ToServer(parent), name);  // the whiteout takes its place
+  } else {
+    fs.dirs().Removed(fs.ToServer(parent), name);
+  }
+  fs.dirs().Added(fs.ToServer(new_parent), new_name);
+  return 0;
+}
+
+// Would the server answer ENOENT for `name` if it is not in `parent`? Not
+// if the name breaks its rules, nor if it may refuse the caller (EACCES).
+bool AnswerableLocally(RemoteFs& fs, Request& r, const std::string& name) {
+  if (name.empty() || name.size() > NAME_MAX || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos) {
+    return false;
+  }
+  return fs.settings().kernel_checks_permissions || r.caller().uid == 0;
+}
+
+int Lookup(RemoteFs& fs, Request& r, Ino parent, const std::string& name, Entry* out) {
+  double remaining = 0;
+  if (AnswerableLocally(fs, r, name) && fs.dirs().Absent(fs.ToServer(parent), name, &remaining)) {
+    // Known complete: the kernel may trust "no such name" as long as we do.
+    *out = puffs::Entry{};
+    out->entry_timeout = remaining;
+    return 0;
+  }
+  // Tests count these lines (-d) to check which lookups reach the server.
+  spdlog::debug("event=rpc method=Lookup parent={} name={}", parent, name);
+  v1::LookupRequest req;
+  req.set_parent(fs.ToServer(parent));
+  req.set_name(name);
+  auto sent = DirCache::Clock::now();
+  int err = EntryCall(fs, r, remote::kLookup, std::move(req), out);
+  if (err == 0 || err == ENOENT) fs.dirs().Learned(fs.ToServer(parent), name, err == 0, sent);
+  // A negative entry: the kernel trusts "no such name" for entry_timeout,
+  // like any other name (another mount's create shows within that time).
+  if (err == ENOENT && fs.settings().entry_timeout > 0) {
+    *out = puffs::Entry{};
+    out->entry_timeout = fs.settings().entry_timeout;
+    return 0;
+  }
+  return err;
+}
+
 }  // namespace
 
 void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
   ops->lookup = [&fs](Request& r, Ino parent, const std::string& name, Entry* out) {
-    v1::LookupRequest req;
-    req.set_parent(fs.ToServer(parent));
-    req.set_name(name);
-    int err = EntryCall(fs, r, remote::kLookup, std::move(req), out);
-    // A negative entry: the kernel trusts "no such name" for entry_timeout,
-    // like any other name (another mount's create shows within that time).
-    if (err == ENOENT && fs.settings().entry_timeout > 0) {
-      *out = puffs::Entry{};
-      out->entry_timeout = fs.settings().entry_timeout;
-      return 0;
-    }
-    return err;
+    return Lookup(fs, r, parent, name, out);
   };
   ops->mknod = [&fs](Request& r, Ino parent, const std::string& name, mode_t mode, dev_t rdev,
                      Entry* out) {
@@ -52,14 +125,17 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_name(name);
     req.set_mode(mode);
     req.set_rdev(rdev);
-    return EntryCall(fs, r, remote::kMknod, std::move(req), out);
+    return AfterAdd(fs, parent, name, EntryCall(fs, r, remote::kMknod, std::move(req), out));
   };
   ops->mkdir = [&fs](Request& r, Ino parent, const std::string& name, mode_t mode, Entry* out) {
     v1::MkdirRequest req;
     req.set_parent(fs.ToServer(parent));
     req.set_name(name);
     req.set_mode(mode);
-    return EntryCall(fs, r, remote::kMkdir, std::move(req), out);
+    auto sent = DirCache::Clock::now();
+    int err = EntryCall(fs, r, remote::kMkdir, std::move(req), out);
+    if (err == 0) fs.dirs().Created(fs.ToServer(out->ino), sent);  // complete and empty
+    return AfterAdd(fs, parent, name, err);
   };
   ops->symlink = [&fs](Request& r, const std::string& target, Ino parent, const std::string& name,
                        Entry* out) {
@@ -67,20 +143,23 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_parent(fs.ToServer(parent));
     req.set_name(name);
     req.set_target(target);
-    return EntryCall(fs, r, remote::kSymlink, std::move(req), out);
+    return AfterAdd(fs, parent, name, EntryCall(fs, r, remote::kSymlink, std::move(req), out));
   };
   ops->link = [&fs](Request& r, Ino ino, Ino new_parent, const std::string& new_name, Entry* out) {
     v1::LinkRequest req;
     req.set_ino(fs.ToServer(ino));
     req.set_new_parent(fs.ToServer(new_parent));
     req.set_new_name(new_name);
-    return EntryCall(fs, r, remote::kLink, std::move(req), out);
+    return AfterAdd(fs, new_parent, new_name,
+                    EntryCall(fs, r, remote::kLink, std::move(req), out));
   };
   ops->unlink = [&fs](Request& r, Ino parent, const std::string& name) {
-    return NameCall<v1::UnlinkRequest>(fs, r, remote::kUnlink, parent, name);
+    return AfterRemove(fs, parent, name,
+                       NameCall<v1::UnlinkRequest>(fs, r, remote::kUnlink, parent, name));
   };
   ops->rmdir = [&fs](Request& r, Ino parent, const std::string& name) {
-    return NameCall<v1::RmdirRequest>(fs, r, remote::kRmdir, parent, name);
+    return AfterRemove(fs, parent, name,
+                       NameCall<v1::RmdirRequest>(fs, r, remote::kRmdir, parent, name));
   };
   ops->rename = [&fs](Request& r, Ino parent, const std::string& name, Ino new_parent,
                       const std::string& new_name, unsigned int flags) {
@@ -90,7 +169,8 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_new_parent(fs.ToServer(new_parent));
     req.set_new_name(new_name);
     req.set_flags(flags);
-    return fs.Rpc(r, remote::kRename, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+    int err = fs.Rpc(r, remote::kRename, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+    return AfterRename(fs, parent, name, new_parent, new_name, flags, err);
   };
 }
 

@@ -37,7 +37,11 @@ int Create(RemoteFs& fs, Request& r, Ino parent, const std::string& name, mode_t
   req.set_mode(mode);
   req.set_flags(static_cast<uint32_t>(of->flags));
   v1::CreateReply rep;
-  if (int err = fs.Rpc(r, remote::kCreate, std::move(req), &rep); err != 0) return err;
+  if (int err = fs.Rpc(r, remote::kCreate, std::move(req), &rep); err != 0) {
+    fs.dirs().Drop(fs.ToServer(parent));  // EEXIST included: another mount made it
+    return err;
+  }
+  fs.dirs().Added(fs.ToServer(parent), name);
   of->fh = rep.fh();
   fs.Opened(of->fh);
   if (int err = fs.FillEntry("Create", rep.attr(), out); err != 0) return err;

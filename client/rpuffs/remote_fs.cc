@@ -20,7 +20,8 @@ RemoteFs::RemoteFs(std::unique_ptr<remote::RemoteVolume> volume, puffs::EventLoo
     : settings_(settings), root_(volume->root_ino()),
       write_behind_(settings.write_behind ? std::make_unique<WriteBehind>(kWriteBehindBytes)
                                           : nullptr),
-      queue_(std::make_unique<CompletionQueue>(loop)), volume_(std::move(volume)) {}
+      queue_(std::make_unique<CompletionQueue>(loop)), volume_(std::move(volume)),
+      dirs_(settings.entry_timeout) {}
 
 RemoteFs::~RemoteFs() {
   // Cancels and drains every call first: no callback may push afterwards.

@@ -9,8 +9,10 @@
 //
 // Mount-wide caches, loop-thread only: the attributes this mount last saw
 // for each open-able file (close-to-open: open keeps the page cache only if
-// mtime and size are unchanged), and per-handle state (was it written, so
-// flush must make it durable).
+// mtime and size are unchanged), per-handle state (was it written, so
+// flush must make it durable), and the directories this mount knows
+// completely for entry_timeout (dir_cache.h; lookup answers absent names
+// from it, every op that changes names keeps it right).
 //
 // Destruction order matters: the volume (which drains gRPC callbacks) goes
 // before the queue; the loop must outlive both.
@@ -26,6 +28,7 @@
 #include "client/puffs/request.h"
 #include "client/remote/remote_volume.h"
 #include "client/rpuffs/completion_queue.h"
+#include "client/rpuffs/dir_cache.h"
 #include "client/rpuffs/write_behind.h"
 
 namespace rpuffs::client {
@@ -37,6 +40,9 @@ struct FsSettings {
   double attr_timeout = 1.0;   // seconds
   double entry_timeout = 1.0;  // seconds
   bool write_behind = false;   // -o writeback (write_behind.h)
+  // default_permissions: the kernel checks search permission before it
+  // looks a name up, so the server's EACCES cannot be the answer.
+  bool kernel_checks_permissions = true;
 };
 
 constexpr uint64_t kWriteBehindBytes = 16 << 20;  // in flight at most
@@ -86,6 +92,9 @@ class RemoteFs {
   bool TakeDirty(uint64_t fh);
   void Closed(uint64_t fh) { dirty_.erase(fh); }
 
+  // Complete listings of directories, keyed by server inode number.
+  DirCache& dirs() { return dirs_; }
+
   const FsSettings& settings() const { return settings_; }
   remote::RemoteVolume& volume() { return *volume_; }
 
@@ -104,6 +113,7 @@ class RemoteFs {
   std::unique_ptr<remote::RemoteVolume> volume_;
   std::unordered_map<uint64_t, Seen_> seen_;
   std::unordered_map<uint64_t, bool> dirty_;
+  DirCache dirs_;
 };
 
 // ---- Rpc(): the suspend point --------------------------------------------

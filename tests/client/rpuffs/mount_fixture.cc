@@ -47,9 +47,11 @@ std::string RpuffsMountTest::MountOrFail(const std::string& name,
   return dir;
 }
 
-std::unique_ptr<Subprocess> RpuffsMountTest::MountForeground(const std::string& dir) {
-  auto p = std::make_unique<Subprocess>(
-      std::vector<std::string>{RpuffsBinary(), server_->address(), dir, "-f"});
+std::unique_ptr<Subprocess> RpuffsMountTest::MountForeground(const std::string& dir,
+                                                             const std::vector<std::string>& args) {
+  std::vector<std::string> argv{RpuffsBinary(), server_->address(), dir, "-f"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto p = std::make_unique<Subprocess>(argv);
   bool up = WaitUntil([&] { return IsFuseMounted(dir) || !p->running(); }, std::chrono::seconds(20));
   EXPECT_TRUE(up && IsFuseMounted(dir)) << p->Output();
   return p;

@@ -28,7 +28,9 @@ class RpuffsMountTest : public ::testing::Test {
                   std::string* out = nullptr, const std::string& source = "");
   // Mounts (daemon mode) and asserts success; returns the mount point.
   std::string MountOrFail(const std::string& name, const std::vector<std::string>& options = {});
-  std::unique_ptr<Subprocess> MountForeground(const std::string& dir);
+  // `args` go after `-f` (e.g. "-d", "-o", "entry_timeout=60").
+  std::unique_ptr<Subprocess> MountForeground(const std::string& dir,
+                                              const std::vector<std::string>& args = {});
 
   static std::string RpuffsBinary() { return BinaryPath("client/rpuffs/rpuffs"); }
 

@@ -27,6 +27,7 @@ TEST(MountOptions, OursAreTakenOutAndTheRestPassThroughWithDefaults) {
   EXPECT_EQ(s.remote.grace, std::chrono::milliseconds(5000));
   EXPECT_TRUE(Has(s, "ro"));
   EXPECT_TRUE(Has(s, "default_permissions"));
+  EXPECT_TRUE(s.fs.kernel_checks_permissions);
   EXPECT_TRUE(Has(s, "fsname=host:7420/vol"));
   EXPECT_TRUE(Has(s, "subtype=rpuffs"));
   EXPECT_FALSE(Has(s, "token=t"));
@@ -37,6 +38,7 @@ TEST(MountOptions, OptOutsAndOverrides) {
   std::string why;
   ASSERT_TRUE(ParseMountOptions(Srv(), {"nodefault_permissions,noallow_other,fsname=x"}, &s, &why));
   EXPECT_FALSE(Has(s, "default_permissions"));
+  EXPECT_FALSE(s.fs.kernel_checks_permissions);
   EXPECT_FALSE(Has(s, "allow_other"));
   EXPECT_TRUE(Has(s, "fsname=x"));
   EXPECT_FALSE(Has(s, "fsname=host:7420/vol"));
