@@ -35,23 +35,26 @@ int NameCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::ErrReply>& rpc
   return fs.Rpc(r, rpc, std::move(req), static_cast<v1::ErrReply*>(nullptr));
 }
 
-// `name` in `parent` exists after a change that returned `err` (0 or not).
-int AfterAdd(RemoteFs& fs, Ino parent, const std::string& name, int err) {
-  if (err == 0) {
-    fs.dirs().Added(fs.ToServer(parent), name);
+// After a change of `name` in `parent` that returned `err`: on success the
+// name now `exists` (or no longer does); on any error the outcome is unknown.
+int AfterChange(RemoteFs& fs, Ino parent, const std::string& name, bool exists, int err) {
+  uint64_t dir = fs.ToServer(parent);
+  if (err != 0) {
+    fs.dirs().Drop(dir);
+  } else if (exists) {
+    fs.dirs().Added(dir, name);
   } else {
-    fs.dirs().Drop(fs.ToServer(parent));
+    fs.dirs().Removed(dir, name);
   }
   return err;
 }
 
+int AfterAdd(RemoteFs& fs, Ino parent, const std::string& name, int err) {
+  return AfterChange(fs, parent, name, true, err);
+}
+
 int AfterRemove(RemoteFs& fs, Ino parent, const std::string& name, int err) {
-  if (err == 0) {
-    fs.dirs().Removed(fs.ToServer(parent), name);
-  } else {
-    fs.dirs().Drop(fs.ToServer(parent));
-  }
-  return err;
+  return AfterChange(fs, parent, name, false, err);
 }
 
 int AfterRename(RemoteFs& fs, Ino parent, const std::string& name, Ino new_parent,
