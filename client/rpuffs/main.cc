@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include <CLI/CLI.hpp>
+#include <absl/synchronization/mutex.h>
 #include <spdlog/spdlog.h>
 
 #include "client/puffs/daemon.h"
@@ -133,6 +134,9 @@ int main(int argc, char** argv) {
   }
   // A mount command is quiet on success; -d shows everything.
   spdlog::set_level(cl.debug ? spdlog::level::debug : spdlog::level::warn);
+  // Debian's abseil keeps absl::Mutex deadlock detection on (no NDEBUG):
+  // every gRPC lock would update a cycle graph. A global setting, no threads.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   puffs::DaemonReport report;
   if (!cl.foreground) {
     bool failed = false;
