@@ -2,9 +2,6 @@
 // a fresh data dir on a free loopback port, and `rpuffs HOST:PORT/default MNT
 // -f -o allow_other` mounting its default volume. Registered as a ctest only
 // when both binaries are targets of the build (tests/posix/CMakeLists.txt).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -20,18 +17,6 @@
 
 namespace rpuffs::posix {
 namespace {
-
-bool AcceptsConnections(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
 
 class RpuffsTarget : public Target {
  public:
@@ -64,7 +49,7 @@ class RpuffsTarget : public Target {
     address_ = "127.0.0.1:" + std::to_string(port);
     server_ = std::make_unique<testing::Subprocess>(
         std::vector<std::string>{binary, "--data", dir_.Sub("data"), "--listen", address_});
-    bool up = testing::WaitUntil([&] { return AcceptsConnections(port) || !server_->running(); },
+    bool up = testing::WaitUntil([&] { return testing::LoopbackPortAccepts(port) || !server_->running(); },
                                  std::chrono::seconds(15));
     if (up && server_->running()) return true;
     ADD_FAILURE() << "rpuffsd did not listen on " << address_ << "; output:\n" << server_->Output();

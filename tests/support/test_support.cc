@@ -61,6 +61,18 @@ int FreeLoopbackPort() {
   return port;
 }
 
+bool LoopbackPortAccepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
 std::string BinaryPath(const std::string& relative_to_build_dir) {
 #ifdef RPUFFS_BUILD_DIR
   return std::string(RPUFFS_BUILD_DIR) + "/" + relative_to_build_dir;

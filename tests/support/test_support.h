@@ -32,6 +32,9 @@ class TempDir {
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read, close).
 int FreeLoopbackPort();
 
+// Does something accept TCP connections on 127.0.0.1:port right now?
+bool LoopbackPortAccepts(int port);
+
 // Path of a binary built by this tree, from the directory of the running
 // test executable's build tree: BinaryPath("server/rpuffsd").
 std::string BinaryPath(const std::string& relative_to_build_dir);

@@ -34,7 +34,4 @@ class RpuffsdProcess {
   std::unique_ptr<Subprocess> process_;
 };
 
-// Does something accept TCP connections on 127.0.0.1:port?
-bool PortAccepts(int port);
-
 }  // namespace rpuffs::testing
