@@ -1,7 +1,5 @@
 #include "tests/client/remote/rpuffsd_process.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <unistd.h>
 
