@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 
 #include "tests/posix/mount_target.h"
 #include "tests/posix/posix_target.h"
+#include "tests/support/rpuffsd_process.h"
 #include "tests/support/test_support.h"
 
 namespace rpuffs::posix {
@@ -24,14 +26,14 @@ class RpuffsTarget : public Target {
     const std::string server_bin = testing::BinaryPath("server/rpuffsd");
     const std::string client_bin = testing::BinaryPath("client/rpuffs/rpuffs");
     if (!BinaryIsBuilt(server_bin) || !BinaryIsBuilt(client_bin)) return false;
-    return StartServer(server_bin) && StartClient(client_bin) && OpenRootToOthers(root_);
+    return StartServer() && StartClient(client_bin) && OpenRootToOthers(root_);
   }
 
   void Stop() override {
     if (client_) UnmountAndReap(*client_, root_, "rpuffs");
     if (server_) {
       server_->Signal(SIGTERM);
-      ExpectCleanExit(*server_, "rpuffsd");
+      ExpectCleanExit(server_->process(), "rpuffsd");
     }
   }
 
@@ -44,16 +46,15 @@ class RpuffsTarget : public Target {
   const char* Name() const override { return "rpuffs"; }
 
  private:
-  bool StartServer(const std::string& binary) {
-    const int port = testing::FreeLoopbackPort();
-    address_ = "127.0.0.1:" + std::to_string(port);
-    server_ = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{binary, "--data", dir_.Sub("data"), "--listen", address_});
-    bool up = testing::WaitUntil([&] { return testing::LoopbackPortAccepts(port) || !server_->running(); },
-                                 std::chrono::seconds(15));
-    if (up && server_->running()) return true;
-    ADD_FAILURE() << "rpuffsd did not listen on " << address_ << "; output:\n" << server_->Output();
-    return false;
+  bool StartServer() {
+    try {
+      server_ = std::make_unique<testing::RpuffsdProcess>();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+      return false;
+    }
+    address_ = server_->address();
+    return true;
   }
 
   bool StartClient(const std::string& binary) {
@@ -66,7 +67,7 @@ class RpuffsTarget : public Target {
   // Destroyed in reverse: client (SIGTERM), server, leftover mount, temp dir.
   testing::TempDir dir_{"rpuffs-posix-remote"};
   std::unique_ptr<testing::MountGuard> guard_;
-  std::unique_ptr<testing::Subprocess> server_;
+  std::unique_ptr<testing::RpuffsdProcess> server_;
   std::unique_ptr<testing::Subprocess> client_;
   std::string address_;
   std::string root_;

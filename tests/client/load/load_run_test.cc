@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/client/load/load_run_util.h"
-#include "tests/client/remote/rpuffsd_process.h"
+#include "tests/support/rpuffsd_process.h"
 
 namespace rpuffs::testing {
 namespace {

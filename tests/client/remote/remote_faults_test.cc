@@ -8,7 +8,7 @@
 #include <grpcpp/create_channel.h>
 
 #include "tests/client/remote/remote_test_util.h"
-#include "tests/client/remote/rpuffsd_process.h"
+#include "tests/support/rpuffsd_process.h"
 
 namespace rpuffs::remote {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "client/remote/remote_volume.h"
 #include "client/remote/sync_call.h"
-#include "tests/client/remote/rpuffsd_process.h"
+#include "tests/support/rpuffsd_process.h"
 
 namespace rpuffs::remote {
 

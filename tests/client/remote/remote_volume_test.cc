@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/client/remote/remote_test_util.h"
-#include "tests/client/remote/rpuffsd_process.h"
+#include "tests/support/rpuffsd_process.h"
 
 namespace rpuffs::remote {
 namespace {

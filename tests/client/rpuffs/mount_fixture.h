@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/client/remote/rpuffsd_process.h"
+#include "tests/support/rpuffsd_process.h"
 #include "tests/support/test_support.h"
 
 namespace rpuffs::testing {

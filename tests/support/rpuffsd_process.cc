@@ -1,4 +1,4 @@
-#include "tests/client/remote/rpuffsd_process.h"
+#include "tests/support/rpuffsd_process.h"
 
 #include <signal.h>
 #include <unistd.h>

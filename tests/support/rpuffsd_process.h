@@ -1,4 +1,4 @@
-// tests/client/remote — a real rpuffsd for client tests: its own data dir and
+// tests/support — a real rpuffsd for integration tests: its own data dir and
 // a free loopback port, started on construction and waited for until it
 // accepts connections; Kill9()/Restart() for fault tests (same port, same
 // data). The destructor stops it (SIGTERM, then SIGKILL) and removes the dir.
@@ -20,6 +20,8 @@ class RpuffsdProcess {
   const std::string& data_dir() const { return data_.path(); }
   bool running() { return process_ && process_->running(); }
   std::string Output() const { return process_ ? process_->Output() : ""; }
+  // REQUIRES: started (the constructor throws when rpuffsd does not start).
+  Subprocess& process() { return *process_; }
 
   void Kill9();     // SIGKILL and reap
   void Start();     // (re)start on the same port and data dir; waits until it listens
