@@ -44,8 +44,8 @@ bool TakeOwnOption(const std::string& key, const std::string& value, bool has_va
     if (key == "attr_timeout") out->fs.attr_timeout = seconds;
     if (key == "entry_timeout") out->fs.entry_timeout = seconds;
     if (key == "grace") out->remote.grace = std::chrono::milliseconds(std::llround(seconds * 1000));
-  } else if (key == "writeback" && !has_value) {
-    out->fs.write_behind = true;
+  } else if ((key == "writeback" || key == "nowriteback") && !has_value) {
+    out->fs.write_behind = key == "writeback";
   } else {
     return false;
   }
@@ -63,6 +63,10 @@ bool ParseMountOptions(const remote::Target& target, const std::vector<std::stri
   // when root mounts it (others need user_allow_other in /etc/fuse.conf).
   bool allow_other = geteuid() == 0;
   bool has_fsname = false, has_subtype = false;
+  // The server clears suid/sgid on write, truncate and chown itself, so the
+  // kernel need not probe security.capability before every write and chown
+  // (KILLPRIV_V2). First, so that a given no_handle_killpriv wins.
+  out->fuse_options.push_back("handle_killpriv");
   for (const std::string& item : SplitCommas(options)) {
     if (item.empty()) {
       *why = "empty mount option";

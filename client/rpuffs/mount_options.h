@@ -2,7 +2,8 @@
 // checked, the rest pass through to the FUSE mount.
 //
 // Ours: token=SECRET, attr_timeout=SEC, entry_timeout=SEC (default 1),
-// grace=SEC (default 60), writeback (write-behind, write_behind.h). Passed through:
+// grace=SEC (default 60), writeback / nowriteback (write-behind, on by
+// default, write_behind.h). handle_killpriv is on unless no_handle_killpriv. Passed through:
 // everything else (ro, noatime, ...); libfuse rejects what it does not
 // know. default_permissions is on unless `nodefault_permissions` is given
 // (the server checks permissions as well); allow_other is on when root

@@ -39,7 +39,7 @@ using puffs::Ino;
 struct FsSettings {
   double attr_timeout = 1.0;   // seconds
   double entry_timeout = 1.0;  // seconds
-  bool write_behind = false;   // -o writeback (write_behind.h)
+  bool write_behind = true;    // -o writeback / nowriteback (write_behind.h)
   // default_permissions: the kernel checks search permission before it
   // looks a name up, so the server's EACCES cannot be the answer.
   bool kernel_checks_permissions = true;
