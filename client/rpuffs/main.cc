@@ -7,6 +7,7 @@
 // exists, block the termination signals before gRPC starts threads, probe
 // the server with a fail-fast Hello, mount, and only then tell the waiting
 // parent that the mount is live.
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -49,7 +50,8 @@ int ParseCommandLine(int argc, char** argv, CommandLine* cl) {
   app.add_option("mountpoint", cl->mountpoint, "an existing directory")->required();
   app.add_option("-o", cl->options,
                  "options, comma-separated: token=, attr_timeout=SEC, entry_timeout=SEC, "
-                 "grace=SEC, writeback, and FUSE ones (allow_other, ro, ...)")
+                 "cache_timeout=SEC, nowatch, grace=SEC, writeback, and FUSE ones "
+                 "(allow_other, ro, ...)")
       ->allow_extra_args(false);
   app.add_flag("-f,--foreground", cl->foreground, "stay in the foreground");
   app.add_flag("-d,--debug", cl->debug, "log every request");
@@ -114,6 +116,8 @@ int MountAndRun(const client::MountSettings& settings, const std::string& mountp
   if (um.Mount(mountpoint, {}, &why) != 0) return Fail(report, why);
   spdlog::debug("event=mounted source={}/{} mountpoint={}", settings.remote.target,
                settings.remote.volume, mountpoint);
+  // Other sessions' changes, pushed by the server: long kernel timeouts.
+  fs.StartWatch([&um] { return um.notifier(); });
   report.ReportMounted();
   return um.Run() == 0 ? 0 : 1;
 }
@@ -121,6 +125,10 @@ int MountAndRun(const client::MountSettings& settings, const std::string& mountp
 }  // namespace
 
 int main(int argc, char** argv) {
+  // 1 MiB request and reply buffers come and go all the time: keep them on
+  // the heap instead of a fresh mmap (and page faults) each time.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   CommandLine cl;
   if (int rc = ParseCommandLine(argc, argv, &cl); rc >= 0) return rc;
   remote::Target target;
