@@ -104,6 +104,16 @@ void MemFs::FillEntry(Inode& node, puffs::Entry* out) {
   out->entry_timeout = options_.entry_timeout;
 }
 
+int MemFs::MissingEntry(const Inode& dir, puffs::Entry* out) const {
+  // A removed directory can get no new names: nothing worth caching there.
+  if (options_.negative_timeout <= 0 || dir.attr.st_nlink == 0) return ENOENT;
+  *out = puffs::Entry();
+  out->ino = 0;
+  out->entry_timeout = options_.negative_timeout;
+  out->attr_timeout = 0;
+  return 0;
+}
+
 void MemFs::MaybeFree(Inode& node) {
   if (node.attr.st_nlink > 0 || node.open_count > 0 || node.kernel_known) return;
   if (node.attr.st_ino == puffs::kRootIno) return;

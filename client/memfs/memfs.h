@@ -45,6 +45,13 @@ struct MemFsOptions {
   // writer of its data, so any value is correct; 1 s keeps atime fresh.
   double attr_timeout = 1.0;
   double entry_timeout = 1.0;
+  // Seconds the kernel may cache "no such name": a lookup that misses in a
+  // live directory answers a negative entry (ino 0) with this timeout, so
+  // repeated misses (and the lookup before a create of that name) stay in
+  // the kernel. Correct for the same reason: every create, link, rename and
+  // mknod goes through this kernel, which turns the negative dentry into a
+  // positive one. 0: a miss answers ENOENT and nothing is cached.
+  double negative_timeout = 1.0;
 };
 
 class MemFs {
@@ -136,6 +143,9 @@ class MemFs {
   void RemoveEntry(Inode& dir, const std::string& name, Inode& child);
   void FillEntry(Inode& node, puffs::Entry* out);
   void FillAttr(const Inode& node, puffs::AttrOut* out) const;
+  // Lookup's answer for a name `dir` does not hold: a negative entry (ino 0)
+  // when options_.negative_timeout > 0, else ENOENT.
+  int MissingEntry(const Inode& dir, puffs::Entry* out) const;
   // Frees node if it has no links, no handles and the kernel forgot it.
   void MaybeFree(Inode& node);
   // Runs a change of node's data, keeping used_bytes_ up to date.

@@ -18,7 +18,7 @@ int MemFs::Lookup(puffs::Request& req, Ino parent, const std::string& name, puff
   } else if (const Directory::Child* child = dir->entries.Find(name)) {
     node = table_.Find(child->ino);
   }
-  if (!node) return ENOENT;
+  if (!node) return name == ".." ? ENOENT : MissingEntry(*dir, out);
   FillEntry(*node, out);
   return 0;
 }

@@ -52,7 +52,9 @@ EventLoop::EventLoop() {
     throw std::system_error(err, std::generic_category(), "event loop set-up");
   }
   AddFd(timerfd_, EPOLLIN, [this](uint32_t) { OnTimerFd(); });
-  AddFd(wakefd_, EPOLLIN, [this](uint32_t) { ReadCounter(wakefd_); });
+  // Edge-triggered: every write reports once, so the counter is never read
+  // (it would take 2^64 wakes to fill it).
+  AddFd(wakefd_, EPOLLIN | EPOLLET, [](uint32_t) {});
 }
 
 EventLoop::~EventLoop() { CloseFds(); }
@@ -194,7 +196,53 @@ void EventLoop::OnSignalFd() {
 void EventLoop::Wake() {
   uint64_t one = 1;
   ssize_t n = write(wakefd_, &one, sizeof one);
-  (void)n;  // EAGAIN means the counter is already non-zero: a wake is pending
+  (void)n;  // EAGAIN only with a saturated counter: a wake is pending anyway
+}
+
+void EventLoop::Post(std::function<void()> fn) {
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(post_mu_);
+    posted_.push_back(std::move(fn));
+    has_posted_.store(true, std::memory_order_release);
+    wake = waiting_ && !wake_sent_;
+    if (wake) wake_sent_ = true;
+  }
+  if (wake) {
+    post_wakeups_.fetch_add(1, std::memory_order_relaxed);
+    Wake();
+  }
+}
+
+size_t EventLoop::PostedCount() const {
+  std::lock_guard<std::mutex> lock(post_mu_);
+  return posted_.size();
+}
+
+void EventLoop::RunPosted() {
+  // Most iterations have nothing posted: no lock then. A Post() racing
+  // with this check is caught by EnterWait() before the loop waits.
+  if (!has_posted_.load(std::memory_order_acquire)) return;
+  std::vector<std::function<void()>> batch;
+  {
+    std::lock_guard<std::mutex> lock(post_mu_);
+    batch.swap(posted_);
+    has_posted_.store(false, std::memory_order_relaxed);
+  }
+  for (auto& fn : batch) fn();
+}
+
+bool EventLoop::EnterWait() {
+  std::lock_guard<std::mutex> lock(post_mu_);
+  if (!posted_.empty()) return false;
+  waiting_ = true;
+  wake_sent_ = false;
+  return true;
+}
+
+void EventLoop::LeaveWait() {
+  std::lock_guard<std::mutex> lock(post_mu_);
+  waiting_ = false;
 }
 
 int EventLoop::WaitTimeoutMs(int requested) const {
@@ -207,16 +255,23 @@ int EventLoop::WaitTimeoutMs(int requested) const {
 void EventLoop::RunOnce(int timeout_ms) {
   CurrentLoop current(this);
   Continuation::RunScheduled();
+  RunPosted();
   if (loop_fn_) loop_fn_();
   if (stop_) return;
   epoll_event events[64];
-  int n = epoll_wait(epfd_, events, 64, WaitTimeoutMs(timeout_ms));
+  int wait_ms = WaitTimeoutMs(timeout_ms);
+  // A Post() between RunPosted() and here is seen by EnterWait(); one
+  // during the wait writes the eventfd.
+  const bool waits = wait_ms != 0 && EnterWait();
+  int n = epoll_wait(epfd_, events, 64, waits ? wait_ms : 0);
+  if (waits) LeaveWait();
   for (int i = 0; i < n; ++i) {
     auto it = fds_.find(events[i].data.fd);
     if (it == fds_.end()) continue;  // removed by an earlier callback
     std::shared_ptr<FdCallback> cb = it->second.second;
     (*cb)(events[i].events);
   }
+  RunPosted();
   Continuation::RunScheduled();
 }
 

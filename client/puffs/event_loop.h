@@ -7,19 +7,27 @@
 // the loop itself inside a continuation, as puffs does, so callbacks may
 // resume request continuations (Continuation::Continue) directly.
 //
-// Threading: everything here is loop-thread only, except Wake(), which any
-// thread may call. Callbacks run on the loop thread and must not block.
-// Only SleepUntil()/SleepFor() suspend (the calling continuation).
+// Threading: everything here is loop-thread only, except Wake() and Post(),
+// which any thread may call. Callbacks run on the loop thread and must not
+// block. Only SleepUntil()/SleepFor() suspend (the calling continuation).
+//
+// System calls per wake-up: the wake eventfd is watched edge-triggered, so
+// the loop never reads it; Post() writes it only when the loop is (about
+// to be) waiting in epoll, so work handed over while the loop is busy costs
+// no system call on either side.
 #pragma once
 
 #include <sys/epoll.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "client/puffs/stack_pool.h"
 
@@ -91,6 +99,16 @@ class EventLoop {
   bool stopped() const { return stop_; }
   // Any thread: interrupts a wait in epoll (e.g. after queuing work).
   void Wake();
+  // Any thread: `fn` runs on the loop thread, in order of posting, in the
+  // loop's next iteration (before it waits again). Meant for completions
+  // from other libraries' threads (it may Continue() a continuation). Wakes
+  // the loop only if it is waiting; functions still queued when the loop is
+  // destroyed are dropped without running.
+  void Post(std::function<void()> fn);
+  // Functions Post() has queued that have not run yet (any thread).
+  size_t PostedCount() const;
+  // How many times Post() had to write the wake eventfd (for tests/benches).
+  uint64_t PostWakeups() const { return post_wakeups_.load(std::memory_order_relaxed); }
 
  private:
   struct Timer {
@@ -102,6 +120,10 @@ class EventLoop {
   void OnTimerFd();
   void OnSignalFd();
   int WaitTimeoutMs(int requested) const;
+  void RunPosted();
+  // Before/after epoll_wait: whether Post() must wake the loop.
+  bool EnterWait();
+  void LeaveWait();
 
   int epfd_ = -1;
   int timerfd_ = -1;
@@ -115,6 +137,13 @@ class EventLoop {
   std::function<void()> loop_fn_;
   std::chrono::milliseconds loop_timeout_{0};
   std::function<void(int)> signal_cb_;
+
+  mutable std::mutex post_mu_;
+  std::vector<std::function<void()>> posted_;  // GUARDED_BY(post_mu_)
+  std::atomic<bool> has_posted_{false};        // posted_ may be non-empty
+  bool waiting_ = false;                       // GUARDED_BY(post_mu_): in epoll_wait
+  bool wake_sent_ = false;                     // GUARDED_BY(post_mu_): one write per wait
+  std::atomic<uint64_t> post_wakeups_{0};
 };
 
 }  // namespace rpuffs::puffs

@@ -46,7 +46,7 @@ TEST_F(NamespaceTest, EntryOperationsFailWithTheRightErrno) {
       {"create under a file", [&](puffs::Ops& o, Tree& t) { return o.create(root_, t.file, "x", 0644, &fi, &e); }, ENOTDIR},
       {"name too long", [&](puffs::Ops& o, Tree& t) { return o.mkdir(root_, t.dir, long_name, 0755, &e); }, ENAMETOOLONG},
       {"lookup too long", [&](puffs::Ops& o, Tree& t) { return o.lookup(root_, t.dir, long_name, &e); }, ENAMETOOLONG},
-      {"lookup missing", [&](puffs::Ops& o, Tree& t) { return o.lookup(root_, t.dir, "nope", &e); }, ENOENT},
+      {"lookup missing (a negative entry)", [&](puffs::Ops& o, Tree& t) { return o.lookup(root_, t.dir, "nope", &e); }, 0},
       {"lookup under a file", [&](puffs::Ops& o, Tree& t) { return o.lookup(root_, t.file, "x", &e); }, ENOTDIR},
       {"chardev by non-root", [&](puffs::Ops& o, Tree& t) { return o.mknod(user, kRootIno, "c", S_IFCHR | 0600, makedev(1, 3), &e); }, EPERM},
       {"mknod of a directory type", [&](puffs::Ops& o, Tree& t) { return o.mknod(root_, kRootIno, "d", S_IFDIR | 0755, 0, &e); }, EINVAL},
@@ -88,6 +88,34 @@ TEST_F(NamespaceTest, EntryOperationsFailWithTheRightErrno) {
     t.ro = made.ino;
     EXPECT_EQ(c.op(ops, t), c.want);
   }
+}
+
+TEST_F(NamespaceTest, MissingNameAnswersANegativeEntryWithTheNegativeTimeout) {
+  MemFsOptions options = TestOptions();
+  options.negative_timeout = 7.5;
+  Reset(options);
+  const Ino dir = Mkdir(kRootIno, "d");
+  puffs::Entry e;
+  e.ino = 99;
+  ASSERT_EQ(ops_.lookup(root_, dir, "nope", &e), 0);
+  EXPECT_EQ(e.ino, 0u);
+  EXPECT_EQ(e.entry_timeout, 7.5);
+  MakeFile(dir, "nope");
+  EXPECT_NE(LookupIno(dir, "nope"), 0u);
+}
+
+TEST_F(NamespaceTest, ZeroNegativeTimeoutOrARemovedDirectoryAnswersENOENT) {
+  MemFsOptions options = TestOptions();
+  options.negative_timeout = 0;
+  Reset(options);
+  puffs::Entry e;
+  EXPECT_EQ(ops_.lookup(root_, kRootIno, "nope", &e), ENOENT);
+  Reset();
+  const Ino dir = Mkdir(kRootIno, "gone");
+  ASSERT_EQ(ops_.rmdir(root_, kRootIno, "gone"), 0);
+  EXPECT_EQ(ops_.lookup(root_, dir, "x", &e), ENOENT);
+  EXPECT_EQ(ops_.lookup(root_, kRootIno, "nope", &e), 0);
+  EXPECT_EQ(e.ino, 0u);
 }
 
 TEST_F(NamespaceTest, LinkCountsFollowEntries) {

@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -107,6 +108,71 @@ TEST(EventLoopTest, WakeFromAnotherThreadEndsAWait) {
   loop.RunOnce(-1);  // returns only because of the wake
   t.join();
   SUCCEED();
+}
+
+TEST(EventLoopTest, EachWakeEndsOneWaitAlthoughTheCounterIsNeverRead) {
+  EventLoop loop;
+  for (int i = 0; i < 3; ++i) {
+    std::thread t([&] { loop.Wake(); });
+    loop.RunOnce(-1);  // returns only because of this round's wake
+    t.join();
+  }
+  SUCCEED();
+}
+
+TEST(EventLoopTest, PostFromAnotherThreadRunsOnTheLoopThreadInOrder) {
+  EventLoop loop;
+  constexpr int kPosts = 2000;
+  std::vector<int> seen;
+  bool all_on_loop_thread = true;
+  const std::thread::id loop_thread = std::this_thread::get_id();
+  std::thread poster([&] {
+    for (int i = 0; i < kPosts; ++i) {
+      loop.Post([&, i] {
+        seen.push_back(i);
+        if (std::this_thread::get_id() != loop_thread) all_on_loop_thread = false;
+      });
+    }
+  });
+  ASSERT_TRUE(RunUntil(loop, [&] { return seen.size() == kPosts; }));
+  poster.join();
+  EXPECT_TRUE(all_on_loop_thread);
+  for (int i = 0; i < kPosts; ++i) ASSERT_EQ(seen[i], i);
+  EXPECT_EQ(loop.PostedCount(), 0u);
+  // At most one eventfd write per wait, however many posts came in.
+  EXPECT_LE(loop.PostWakeups(), static_cast<uint64_t>(kPosts));
+}
+
+TEST(EventLoopTest, PostWhileTheLoopIsBusyWritesNoEventfd) {
+  EventLoop loop;
+  int ran = 0;
+  loop.Post([&] {
+    ++ran;
+    loop.Post([&] { ++ran; });  // posted from the loop itself, mid-iteration
+  });
+  EXPECT_EQ(loop.PostedCount(), 1u);
+  loop.RunOnce(0);
+  loop.RunOnce(0);
+  EXPECT_EQ(ran, 2);
+  EXPECT_EQ(loop.PostWakeups(), 0u);
+}
+
+TEST(EventLoopTest, PostEndsAWaitAndRunsBeforeRunOnceReturns) {
+  EventLoop loop;
+  std::atomic<bool> in_iteration{false};
+  std::atomic<bool> ran{false};
+  // The loop function runs after the iteration's first RunPosted(): a post
+  // from then on lands either before the wait (no wait then) or during it
+  // (a wake); either way RunOnce(-1) returns with the function run.
+  loop.SetLoopFunction([&] { in_iteration = true; });
+  std::thread t([&] {
+    while (!in_iteration) std::this_thread::yield();
+    loop.Post([&] { ran = true; });
+  });
+  loop.RunOnce(-1);
+  t.join();
+  EXPECT_TRUE(ran);
+  EXPECT_LE(loop.PostWakeups(), 1u);
 }
 
 TEST(EventLoopTest, RunExecutesInsideAContinuationUntilStop) {
