@@ -13,6 +13,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "server/change_feed.h"
 #include "server/log.h"
 #include "server/session_table.h"
 #include "server/signals.h"
@@ -105,8 +106,10 @@ int RunDaemon(const ServerOptions& options) {
   if (std::string why = OpenStore(options, &sessions, &store); !why.empty()) return Fail(why);
 
   WorkerPool pool(options.sync_workers);
+  ChangeFeed feed;
+  sessions.SetEndHook([&feed](uint64_t id) { feed.EndSession(id); });
   ServiceConfig config{options.token, options.lease_ms, storage::VolumeOptions{}.block_size};
-  VolumeService service(store.get(), &sessions, &pool, config);
+  VolumeService service(store.get(), &sessions, &pool, &feed, config);
   int port = 0;
   std::unique_ptr<grpc::Server> server = StartGrpc(options.listen, &service, &port);
   if (server == nullptr) return Fail("cannot listen on " + options.listen + " (address in use or invalid)");
@@ -117,12 +120,21 @@ int RunDaemon(const ServerOptions& options) {
 
   int sig = WaitForStopSignal();
   spdlog::info("event=stopping signal={}", strsignal(sig));
-  // Calls in flight get kShutdownGrace to finish; then gRPC is shut down at
-  // once (cancelling stragglers and dropping idle connections).
-  bool drained = service.Drain(std::chrono::steady_clock::now() + kShutdownGrace);
+  // Watch streams end first (gRPC's Shutdown would wait for them). Calls in
+  // flight and the watchers' last writes get kShutdownGrace to finish; then
+  // gRPC is shut down at once (cancelling stragglers, e.g. a watcher whose
+  // client stopped reading, and dropping idle connections).
+  const auto grace_end = std::chrono::steady_clock::now() + kShutdownGrace;
+  feed.Close();
+  bool drained = service.Drain(grace_end);
   if (!drained) spdlog::warn("event=shutdown-cancel reason=\"calls still running after grace period\"");
+  if (!feed.WaitIdle(grace_end)) spdlog::warn("event=shutdown-cancel reason=\"watch streams still open\"");
   server->Shutdown(std::chrono::system_clock::now());
   server.reset();
+  // Cancelled watchers finish on gRPC threads; the feed must outlive them.
+  if (!feed.WaitIdle(std::chrono::steady_clock::now() + kShutdownGrace)) {
+    spdlog::warn("event=shutdown-watchers-left");
+  }
   pool.Stop();
   sessions.StopReaper();
   store.reset();  // after every user of the volumes is gone

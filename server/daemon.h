@@ -3,8 +3,9 @@
 // RunDaemon() blocks SIGTERM/SIGINT before any thread starts, opens the store
 // (creating the data dir and the --volume volumes), restores recorded
 // sessions, binds the gRPC server (SO_REUSEPORT off), logs one start line and
-// waits for a stop signal. Then: refuse new calls (UNAVAILABLE) and give
-// those in flight up to 3 s -> gRPC Shutdown (cancels the rest, drops idle
+// waits for a stop signal. Then: end every Watch stream (status OK) and
+// refuse new calls (UNAVAILABLE); give the calls in flight and the watchers'
+// last writes up to 3 s -> gRPC Shutdown (cancels the rest, drops idle
 // connections) -> destroy the server -> drain the worker pool -> stop the
 // session reaper -> close the store -> log one stop line -> return 0.
 // Any start-up failure prints one line "rpuffsd: <reason>" on stderr and

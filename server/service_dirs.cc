@@ -27,9 +27,10 @@ grpc::ServerUnaryReactor* VolumeService::SetXattr(grpc::CallbackServerContext* c
     int err = FirstError(
         {CheckIno(req->ino()), CheckXattrName(req->name()), CheckXattrValue(req->value(), req->flags())});
     if (err) return Refuse(err, rep);
-    return Answer("setxattr",
-                  call.volume->SetXattr(call.op, call.caller, req->ino(), req->name(), req->value(), req->flags()),
-                  rep);
+    storage::Status st =
+        call.volume->SetXattr(call.op, call.caller, req->ino(), req->name(), req->value(), req->flags());
+    if (st.ok()) Publish(call, {InodeNote(req->ino())});
+    return Answer("setxattr", st, rep);
   });
 }
 
@@ -53,7 +54,9 @@ grpc::ServerUnaryReactor* VolumeService::RemoveXattr(grpc::CallbackServerContext
                                                      const v1::RemoveXattrRequest* req, v1::ErrReply* rep) {
   return Inline(ctx, req, [&](Call& call) {
     if (int err = FirstError({CheckIno(req->ino()), CheckXattrName(req->name())})) return Refuse(err, rep);
-    return Answer("removexattr", call.volume->RemoveXattr(call.op, call.caller, req->ino(), req->name()), rep);
+    storage::Status st = call.volume->RemoveXattr(call.op, call.caller, req->ino(), req->name());
+    if (st.ok()) Publish(call, {InodeNote(req->ino())});
+    return Answer("removexattr", st, rep);
   });
 }
 

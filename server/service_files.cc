@@ -1,5 +1,7 @@
 // VolumeService: file data and handles — open, release, read, write, fsync,
 // fallocate, statfs.
+#include <fcntl.h>
+
 #include "server/convert.h"
 #include "server/validate.h"
 #include "server/volume_service.h"
@@ -18,7 +20,10 @@ grpc::ServerUnaryReactor* VolumeService::Open(grpc::CallbackServerContext* ctx, 
                                               v1::OpenReply* rep) {
   return Inline(ctx, req, [&](Call& call) {
     if (int err = CheckIno(req->ino())) return Refuse(err, rep);
-    return Answer("open", call.volume->Open(call.op, call.caller, req->ino(), req->flags()), rep);
+    auto opened = call.volume->Open(call.op, call.caller, req->ino(), req->flags());
+    // Opening publishes nothing, unless O_TRUNC changed the file.
+    if (opened.ok() && (req->flags() & O_TRUNC)) Publish(call, {InodeNote(req->ino())});
+    return Answer("open", std::move(opened), rep);
   });
 }
 
@@ -48,17 +53,27 @@ grpc::ServerUnaryReactor* VolumeService::Read(grpc::CallbackServerContext* ctx, 
 
 grpc::ServerUnaryReactor* VolumeService::Write(grpc::CallbackServerContext* ctx, const v1::WriteRequest* req,
                                                v1::WriteReply* rep) {
-  return Inline(ctx, req, [&](Call& call) {
-    if (IsOversizedIo(req->data().size())) return OversizedIo();
-    // With append the offset is ignored; storage checks the end of file.
-    uint64_t offset = req->append() ? 0 : req->offset();
-    if (int err = FirstError({CheckIno(req->ino()), CheckWriteRange(offset, req->data().size())})) {
-      return Refuse(err, rep);
-    }
-    auto written = call.volume->Write(call.op, call.caller, req->ino(), offset, req->data(), req->append());
-    if (written.ok() && req->fh() != 0) call.session->MarkWritten(req->fh());
-    return Answer("write", std::move(written), rep);
-  });
+  // A write with sync waits for fdatasync: that one runs on the worker pool.
+  return Deferred(
+      ctx, req, [req](Call&) { return req->sync() && !IsOversizedIo(req->data().size()); },
+      [this, req, rep](Call& call) {
+        if (IsOversizedIo(req->data().size())) return OversizedIo();
+        // With append the offset is ignored; storage checks the end of file.
+        uint64_t offset = req->append() ? 0 : req->offset();
+        if (int err = FirstError({CheckIno(req->ino()), CheckWriteRange(offset, req->data().size())})) {
+          return Refuse(err, rep);
+        }
+        auto written = call.volume->Write(call.op, call.caller, req->ino(), offset, req->data(), req->append());
+        if (!written.ok()) return Answer("write", std::move(written), rep);
+        Publish(call, {InodeNote(req->ino())});
+        if (!req->sync()) {
+          if (req->fh() != 0) call.session->MarkWritten(req->fh());
+        } else if (storage::Status synced = call.volume->Fsync(req->ino()); !synced.ok()) {
+          // Applied but not known durable: answered as write(2) with O_SYNC would be.
+          return Answer("write", synced, rep);
+        }
+        return Answer("write", std::move(written), rep);
+      });
 }
 
 grpc::ServerUnaryReactor* VolumeService::Fsync(grpc::CallbackServerContext* ctx, const v1::FsyncRequest* req,
@@ -76,10 +91,10 @@ grpc::ServerUnaryReactor* VolumeService::Fallocate(grpc::CallbackServerContext* 
   return Inline(ctx, req, [&](Call& call) {
     int err = FirstError({CheckIno(req->ino()), CheckFallocate(req->mode(), req->offset(), req->length())});
     if (err) return Refuse(err, rep);
-    return Answer("fallocate",
-                  call.volume->Fallocate(call.op, call.caller, req->ino(), req->mode(), req->offset(),
-                                         req->length()),
-                  rep);
+    auto changed =
+        call.volume->Fallocate(call.op, call.caller, req->ino(), req->mode(), req->offset(), req->length());
+    if (changed.ok()) Publish(call, {InodeNote(req->ino())});
+    return Answer("fallocate", std::move(changed), rep);
   });
 }
 

@@ -1,5 +1,7 @@
 // VolumeService: the namespace operations — lookup, getattr, setattr, create,
 // mknod, mkdir, unlink, rmdir, symlink, readlink, link, rename.
+#include <fcntl.h>
+
 #include "server/convert.h"
 #include "server/validate.h"
 #include "server/volume_service.h"
@@ -29,7 +31,9 @@ grpc::ServerUnaryReactor* VolumeService::SetAttr(grpc::CallbackServerContext* ct
     int err = FirstError({CheckIno(req->ino()), CheckSetAttr(req->valid(), req->size(), req->atime().nsec(),
                                                              req->mtime().nsec())});
     if (err) return Refuse(err, rep);
-    return Answer("setattr", call.volume->SetAttr(call.op, call.caller, req->ino(), ToSetAttrIn(*req)), rep);
+    auto changed = call.volume->SetAttr(call.op, call.caller, req->ino(), ToSetAttrIn(*req));
+    if (changed.ok()) Publish(call, {InodeNote(req->ino())});
+    return Answer("setattr", std::move(changed), rep);
   });
 }
 
@@ -37,10 +41,12 @@ grpc::ServerUnaryReactor* VolumeService::Create(grpc::CallbackServerContext* ctx
                                                 v1::CreateReply* rep) {
   return Inline(ctx, req, [&](Call& call) {
     if (int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name())})) return Refuse(err, rep);
-    return Answer("create",
-                  call.volume->Create(call.op, call.caller, req->parent(), req->name(), req->mode() & 07777u,
-                                      req->flags()),
-                  rep);
+    auto made = call.volume->Create(call.op, call.caller, req->parent(), req->name(), req->mode() & 07777u,
+                                    req->flags());
+    if (made.ok() && made->created) PublishNewEntry(call, req->parent(), req->name());
+    // An existing file opened with O_TRUNC changed size.
+    if (made.ok() && !made->created && (req->flags() & O_TRUNC)) Publish(call, {InodeNote(made->attr.ino)});
+    return Answer("create", std::move(made), rep);
   });
 }
 
@@ -49,9 +55,9 @@ grpc::ServerUnaryReactor* VolumeService::Mknod(grpc::CallbackServerContext* ctx,
   return Inline(ctx, req, [&](Call& call) {
     int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name()), CheckMknodMode(req->mode())});
     if (err) return Refuse(err, rep);
-    return Answer("mknod",
-                  call.volume->Mknod(call.op, call.caller, req->parent(), req->name(), req->mode(), req->rdev()),
-                  rep);
+    auto made = call.volume->Mknod(call.op, call.caller, req->parent(), req->name(), req->mode(), req->rdev());
+    if (made.ok()) PublishNewEntry(call, req->parent(), req->name());
+    return Answer("mknod", std::move(made), rep);
   });
 }
 
@@ -59,9 +65,9 @@ grpc::ServerUnaryReactor* VolumeService::Mkdir(grpc::CallbackServerContext* ctx,
                                                v1::EntryReply* rep) {
   return Inline(ctx, req, [&](Call& call) {
     if (int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name())})) return Refuse(err, rep);
-    return Answer("mkdir",
-                  call.volume->Mkdir(call.op, call.caller, req->parent(), req->name(), req->mode() & 07777u),
-                  rep);
+    auto made = call.volume->Mkdir(call.op, call.caller, req->parent(), req->name(), req->mode() & 07777u);
+    if (made.ok()) PublishNewEntry(call, req->parent(), req->name());
+    return Answer("mkdir", std::move(made), rep);
   });
 }
 
@@ -69,7 +75,10 @@ grpc::ServerUnaryReactor* VolumeService::Unlink(grpc::CallbackServerContext* ctx
                                                 v1::ErrReply* rep) {
   return Inline(ctx, req, [&](Call& call) {
     if (int err = FirstError({CheckIno(req->parent()), CheckName(req->name())})) return Refuse(err, rep);
-    return Answer("unlink", call.volume->Unlink(call.op, call.caller, req->parent(), req->name()), rep);
+    const uint64_t victim = InodeIfWatched(call, req->parent(), req->name());
+    storage::Status st = call.volume->Unlink(call.op, call.caller, req->parent(), req->name());
+    if (st.ok()) PublishRemovedEntry(call, req->parent(), req->name(), victim);
+    return Answer("unlink", st, rep);
   });
 }
 
@@ -77,7 +86,10 @@ grpc::ServerUnaryReactor* VolumeService::Rmdir(grpc::CallbackServerContext* ctx,
                                                v1::ErrReply* rep) {
   return Inline(ctx, req, [&](Call& call) {
     if (int err = FirstError({CheckIno(req->parent()), CheckName(req->name())})) return Refuse(err, rep);
-    return Answer("rmdir", call.volume->Rmdir(call.op, call.caller, req->parent(), req->name()), rep);
+    const uint64_t victim = InodeIfWatched(call, req->parent(), req->name());
+    storage::Status st = call.volume->Rmdir(call.op, call.caller, req->parent(), req->name());
+    if (st.ok()) PublishRemovedEntry(call, req->parent(), req->name(), victim);
+    return Answer("rmdir", st, rep);
   });
 }
 
@@ -87,8 +99,9 @@ grpc::ServerUnaryReactor* VolumeService::Symlink(grpc::CallbackServerContext* ct
     int err =
         FirstError({CheckIno(req->parent()), CheckNewName(req->name()), CheckSymlinkTarget(req->target())});
     if (err) return Refuse(err, rep);
-    return Answer("symlink",
-                  call.volume->Symlink(call.op, call.caller, req->parent(), req->name(), req->target()), rep);
+    auto made = call.volume->Symlink(call.op, call.caller, req->parent(), req->name(), req->target());
+    if (made.ok()) PublishNewEntry(call, req->parent(), req->name());
+    return Answer("symlink", std::move(made), rep);
   });
 }
 
@@ -105,8 +118,12 @@ grpc::ServerUnaryReactor* VolumeService::Link(grpc::CallbackServerContext* ctx, 
   return Inline(ctx, req, [&](Call& call) {
     int err = FirstError({CheckIno(req->ino()), CheckIno(req->new_parent()), CheckNewName(req->new_name())});
     if (err) return Refuse(err, rep);
-    return Answer("link",
-                  call.volume->Link(call.op, call.caller, req->ino(), req->new_parent(), req->new_name()), rep);
+    auto linked = call.volume->Link(call.op, call.caller, req->ino(), req->new_parent(), req->new_name());
+    if (linked.ok()) {
+      Publish(call,
+              {InodeNote(req->ino()), InodeNote(req->new_parent()), EntryNote(req->new_parent(), req->new_name())});
+    }
+    return Answer("link", std::move(linked), rep);
   });
 }
 
@@ -117,10 +134,20 @@ grpc::ServerUnaryReactor* VolumeService::Rename(grpc::CallbackServerContext* ctx
     int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name()), CheckIno(req->new_parent()),
                           CheckNewName(req->new_name()), CheckRenameFlags(req->flags())});
     if (err) return Refuse(err, rep);
-    return Answer("rename",
-                  call.volume->Rename(call.op, call.caller, req->parent(), req->name(), req->new_parent(),
-                                      req->new_name(), req->flags()),
-                  rep);
+    const uint64_t moved = InodeIfWatched(call, req->parent(), req->name());
+    const uint64_t victim = InodeIfWatched(call, req->new_parent(), req->new_name());
+    storage::Status st = call.volume->Rename(call.op, call.caller, req->parent(), req->name(), req->new_parent(),
+                                             req->new_name(), req->flags());
+    // Parents first, so a rename within one directory names it once.
+    if (st.ok()) {
+      Publish(call, {InodeNote(req->parent()),
+                     InodeNote(req->new_parent()),
+                     EntryNote(req->parent(), req->name()),
+                     EntryNote(req->new_parent(), req->new_name()),
+                     InodeNote(moved),
+                     InodeNote(victim)});
+    }
+    return Answer("rename", st, rep);
   });
 }
 

@@ -113,6 +113,12 @@ SessionRef SessionTable::Acquire(uint64_t id) {
   return SessionRef(it->second);
 }
 
+bool SessionTable::Alive(uint64_t id) {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  auto it = sessions_.find(id);
+  return it != sessions_.end() && it->second->expires_ns_.load(std::memory_order_relaxed) >= NowNs();
+}
+
 storage::Status SessionTable::Close(uint64_t id) {
   std::shared_ptr<Session> s;
   {
@@ -122,6 +128,7 @@ storage::Status SessionTable::Close(uint64_t id) {
     s = std::move(it->second);
     sessions_.erase(it);
   }
+  if (end_hook_) end_hook_(id);
   return s->volume()->DropSession(id);
 }
 
@@ -141,6 +148,7 @@ size_t SessionTable::ReapExpired() {
     }
   }
   for (auto& s : expired) {
+    if (end_hook_) end_hook_(s->id());
     storage::Status st = s->volume()->DropSession(s->id());
     if (st.ok()) {
       spdlog::info("event=session-expired session={:x} volume={}", s->id(), s->volume_name());

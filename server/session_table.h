@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -98,6 +99,12 @@ class SessionTable {
                const std::vector<uint64_t>& ids);
   // The session for one request, lease renewed; empty if unknown or expired.
   SessionRef Acquire(uint64_t id);
+  // Is the session known and unexpired? (Renews nothing.)
+  bool Alive(uint64_t id);
+  // Called with the id of every session that ends (Close or expiry), after
+  // it is gone from the table; from the closing or the reaper thread, with
+  // no lock held. REQUIRES: set before the server serves and the reaper runs.
+  void SetEndHook(std::function<void(uint64_t)> hook) { end_hook_ = std::move(hook); }
   // Goodbye: forgets the session and releases its handles in storage.
   storage::Status Close(uint64_t id);
 
@@ -115,6 +122,7 @@ class SessionTable {
   uint64_t NewId();
 
   const std::chrono::milliseconds lease_;
+  std::function<void(uint64_t)> end_hook_;
   std::shared_mutex mu_;
   std::unordered_map<uint64_t, std::shared_ptr<Session>> sessions_;  // guarded by mu_
 

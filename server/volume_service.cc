@@ -7,9 +7,9 @@
 
 namespace rpuffs::server {
 
-VolumeService::VolumeService(storage::Store* store, SessionTable* sessions, WorkerPool* pool,
+VolumeService::VolumeService(storage::Store* store, SessionTable* sessions, WorkerPool* pool, ChangeFeed* feed,
                              ServiceConfig config)
-    : store_(store), sessions_(sessions), pool_(pool), config_(std::move(config)) {}
+    : store_(store), sessions_(sessions), pool_(pool), feed_(feed), config_(std::move(config)) {}
 
 bool VolumeService::Admit(Call* call) {
   // Increment first, then look: Drain() sets the flag first, then looks at

@@ -5,9 +5,15 @@
 // service_files.cc and service_dirs.cc.
 //
 // Threading: gRPC's callback API. Handlers run the storage call inline on the
-// gRPC thread, except Fsync and synced Release, which block on fdatasync and
-// run on the WorkerPool, finishing the reactor from there. The store, session
-// table and pool are not owned and must outlive the gRPC server.
+// gRPC thread, except Fsync, synced Release and Write with sync, which block
+// on fdatasync and run on the WorkerPool, finishing the reactor from there.
+// The store, session table, pool and change feed are not owned and must
+// outlive the gRPC server.
+//
+// Change notices (service_watch.cc, server/change_feed.h): every mutating
+// handler publishes what it changed to the other sessions' watchers on the
+// same volume once storage has returned success, before it answers. Watch
+// streams are not counted by Drain(); ChangeFeed::Close() ends them.
 //
 // Errors: filesystem errors travel in the reply's `err`; gRPC status is
 // UNAUTHENTICATED for a bad token or an unknown/expired session,
@@ -18,11 +24,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
 
 #include "proto/rpuffs.grpc.pb.h"
+#include "server/change_feed.h"
 #include "server/session_table.h"
 #include "server/worker_pool.h"
 #include "storage/store.h"
@@ -37,7 +45,8 @@ struct ServiceConfig {
 
 class VolumeService final : public v1::Volume::CallbackService {
  public:
-  VolumeService(storage::Store* store, SessionTable* sessions, WorkerPool* pool, ServiceConfig config);
+  VolumeService(storage::Store* store, SessionTable* sessions, WorkerPool* pool, ChangeFeed* feed,
+                ServiceConfig config);
 
   // Shutdown, phase one: from now on new requests get UNAVAILABLE; waits
   // until the requests already admitted have finished, or until `deadline`.
@@ -106,6 +115,9 @@ class VolumeService final : public v1::Volume::CallbackService {
       v1::ErrReply* rep) override;
   grpc::ServerUnaryReactor* Forget(grpc::CallbackServerContext* ctx, const v1::ForgetRequest* req,
       v1::ErrReply* rep) override;
+  // ---- change notices (service_watch.cc)
+  grpc::ServerWriteReactor<v1::WatchEvent>* Watch(grpc::CallbackServerContext* ctx,
+      const v1::WatchRequest* req) override;
 
  private:
   // What a request after Hello runs with.
@@ -138,6 +150,23 @@ class VolumeService final : public v1::Volume::CallbackService {
   // pool and finishes there, else runs it inline.
   template <class Req, class Defer, class Fn>
   grpc::ServerUnaryReactor* Deferred(grpc::CallbackServerContext* ctx, const Req* req, Defer defer, Fn fn);
+  // Hands `changes` to the watchers of the other sessions on call's volume.
+  void Publish(const Call& call, std::initializer_list<ChangeNote> changes) {
+    feed_->Publish(call.volume, call.op.session, changes);
+  }
+  // A new entry: the directory and its name changed.
+  void PublishNewEntry(const Call& call, uint64_t parent, const std::string& name) {
+    Publish(call, {InodeNote(parent), EntryNote(parent, name)});
+  }
+  // A removed entry: the directory, its name, and the inode it named (0 if
+  // unknown) changed.
+  void PublishRemovedEntry(const Call& call, uint64_t parent, const std::string& name, uint64_t victim) {
+    Publish(call, {InodeNote(parent), EntryNote(parent, name), InodeNote(victim)});
+  }
+  // The inode `name` in `parent` names now, or 0; looked up only when some
+  // session watches (for notices about an inode about to be unlinked or
+  // replaced: a racing change makes it a harmless extra notice).
+  uint64_t InodeIfWatched(const Call& call, uint64_t parent, const std::string& name);
   // fn(call), with an escaping exception logged and answered INTERNAL.
   template <class Fn>
   static grpc::Status Guarded(const std::string& op, Fn& fn, Call& call);
@@ -145,6 +174,7 @@ class VolumeService final : public v1::Volume::CallbackService {
   storage::Store* const store_;
   SessionTable* const sessions_;
   WorkerPool* const pool_;
+  ChangeFeed* const feed_;
   const ServiceConfig config_;
   std::atomic<bool> draining_{false};
   std::atomic<int> in_flight_{0};

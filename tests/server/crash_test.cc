@@ -134,5 +134,38 @@ TEST(RpuffsdCrash, SigtermDuringWritesExitsZeroAndLeavesConsistentVolume) {
   ExpectFsckClean(data.path());
 }
 
+TEST(RpuffsdCrash, SyncWriteIsAnsweredAndSurvivesKillNine) {
+  TempDir data;
+  const std::string contents = Contents(3);
+  {
+    Rpuffsd server(data.path());
+    ASSERT_TRUE(server.WaitServing()) << server.process().Output();
+    Client client(server.address());
+    ASSERT_EQ(client.Connect().err(), 0);
+    v1::CreateReply f = client.Create(1, "synced");
+    ASSERT_EQ(f.err(), 0);
+    v1::WriteRequest w;
+    w.set_ino(f.attr().ino());
+    w.set_fh(f.fh());
+    w.set_data(contents);
+    w.set_sync(true);
+    v1::WriteReply rep = client.Must(&v1::Volume::Stub::Write, w, "Write");
+    ASSERT_EQ(rep.err(), 0);
+    EXPECT_EQ(rep.count(), contents.size());
+    EXPECT_EQ(rep.attr().size(), contents.size());
+    server.process().Signal(SIGKILL);
+    int status = server.process().Wait(seconds(10));
+    ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
+  }
+  Rpuffsd server(data.path());
+  ASSERT_TRUE(server.WaitServing()) << server.process().Output();
+  Client client(server.address());
+  ASSERT_EQ(client.Connect().err(), 0);
+  v1::EntryReply e = client.Lookup(1, "synced");
+  ASSERT_EQ(e.err(), 0);
+  EXPECT_EQ(e.attr().size(), contents.size());
+  EXPECT_TRUE(client.Read(e.attr().ino(), 0, 0, 1 << 20).data() == contents);
+}
+
 }  // namespace
 }  // namespace rpuffs::testing
