@@ -200,15 +200,12 @@ void EventLoop::Wake() {
 }
 
 void EventLoop::Post(std::function<void()> fn) {
-  bool wake;
   {
     std::lock_guard<std::mutex> lock(post_mu_);
     posted_.push_back(std::move(fn));
-    has_posted_.store(true, std::memory_order_release);
-    wake = waiting_ && !wake_sent_;
-    if (wake) wake_sent_ = true;
+    has_posted_.store(true);
   }
-  if (wake) {
+  if (waiting_.load() && !wake_sent_.exchange(true)) {
     post_wakeups_.fetch_add(1, std::memory_order_relaxed);
     Wake();
   }
@@ -221,29 +218,28 @@ size_t EventLoop::PostedCount() const {
 
 void EventLoop::RunPosted() {
   // Most iterations have nothing posted: no lock then. A Post() racing
-  // with this check is caught by EnterWait() before the loop waits.
-  if (!has_posted_.load(std::memory_order_acquire)) return;
+  // with this check is caught by the next EnterWait().
+  if (!has_posted_.load()) return;
   std::vector<std::function<void()>> batch;
   {
     std::lock_guard<std::mutex> lock(post_mu_);
     batch.swap(posted_);
-    has_posted_.store(false, std::memory_order_relaxed);
+    has_posted_.store(false);
   }
   for (auto& fn : batch) fn();
 }
 
 bool EventLoop::EnterWait() {
-  std::lock_guard<std::mutex> lock(post_mu_);
-  if (!posted_.empty()) return false;
-  waiting_ = true;
-  wake_sent_ = false;
+  wake_sent_.store(false);
+  waiting_.store(true);
+  if (has_posted_.load()) {  // posted since RunPosted(): do not wait
+    waiting_.store(false);
+    return false;
+  }
   return true;
 }
 
-void EventLoop::LeaveWait() {
-  std::lock_guard<std::mutex> lock(post_mu_);
-  waiting_ = false;
-}
+void EventLoop::LeaveWait() { waiting_.store(false); }
 
 int EventLoop::WaitTimeoutMs(int requested) const {
   if (Continuation::HasScheduled()) return 0;
@@ -255,12 +251,12 @@ int EventLoop::WaitTimeoutMs(int requested) const {
 void EventLoop::RunOnce(int timeout_ms) {
   CurrentLoop current(this);
   Continuation::RunScheduled();
-  RunPosted();
   if (loop_fn_) loop_fn_();
   if (stop_) return;
   epoll_event events[64];
   int wait_ms = WaitTimeoutMs(timeout_ms);
-  // A Post() between RunPosted() and here is seen by EnterWait(); one
+  // Posted functions run after the wait (so RunOnce returns once they ran):
+  // EnterWait() turns the wait into a poll if any are queued, and a Post()
   // during the wait writes the eventfd.
   const bool waits = wait_ms != 0 && EnterWait();
   int n = epoll_wait(epfd_, events, 64, waits ? wait_ms : 0);

@@ -100,7 +100,8 @@ class EventLoop {
   // Any thread: interrupts a wait in epoll (e.g. after queuing work).
   void Wake();
   // Any thread: `fn` runs on the loop thread, in order of posting, in the
-  // loop's next iteration (before it waits again). Meant for completions
+  // loop's current or next iteration, after its epoll_wait (which does not
+  // block while functions are queued). Meant for completions
   // from other libraries' threads (it may Continue() a continuation). Wakes
   // the loop only if it is waiting; functions still queued when the loop is
   // destroyed are dropped without running.
@@ -140,9 +141,12 @@ class EventLoop {
 
   mutable std::mutex post_mu_;
   std::vector<std::function<void()>> posted_;  // GUARDED_BY(post_mu_)
-  std::atomic<bool> has_posted_{false};        // posted_ may be non-empty
-  bool waiting_ = false;                       // GUARDED_BY(post_mu_): in epoll_wait
-  bool wake_sent_ = false;                     // GUARDED_BY(post_mu_): one write per wait
+  // posted_ may be non-empty. With waiting_ it forms a Dekker pair (both
+  // seq_cst): a Post() either sees the loop waiting and wakes it, or the
+  // loop sees the post before it waits. Neither needs the mutex.
+  std::atomic<bool> has_posted_{false};
+  std::atomic<bool> waiting_{false};    // the loop is in (or entering) epoll_wait
+  std::atomic<bool> wake_sent_{false};  // one eventfd write per wait
   std::atomic<uint64_t> post_wakeups_{0};
 };
 

@@ -161,9 +161,9 @@ TEST(EventLoopTest, PostEndsAWaitAndRunsBeforeRunOnceReturns) {
   EventLoop loop;
   std::atomic<bool> in_iteration{false};
   std::atomic<bool> ran{false};
-  // The loop function runs after the iteration's first RunPosted(): a post
-  // from then on lands either before the wait (no wait then) or during it
-  // (a wake); either way RunOnce(-1) returns with the function run.
+  // The loop function runs before the wait: a post from then on lands
+  // either before the wait (no wait then) or during it (a wake); either way
+  // RunOnce(-1) returns with the function run.
   loop.SetLoopFunction([&] { in_iteration = true; });
   std::thread t([&] {
     while (!in_iteration) std::this_thread::yield();
