@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Mounts rpuffs-memfs on a temp dir, runs fs_bench on it (and on tmpfs for
 # comparison), unmounts. Usage: bench/memfs/run.sh [BUILD_DIR] [FILES] [FILE_MIB] [MOUNT_OPTS]
-# MOUNT_OPTS go to rpuffs-memfs as -o (e.g. no_handle_killpriv, writeback_cache).
-# NO_REF=1 skips the tmpfs reference.
+# MOUNT_OPTS go to rpuffs-memfs as -o (e.g. no_handle_killpriv, writeback_cache,
+# attr_timeout=0, negative_timeout=0). FILE_MIB 0 skips the data figures.
+# NO_REF=1 skips the tmpfs reference; MEMFS=PATH runs another rpuffs-memfs binary
+# (e.g. an older build, for A/B runs).
 set -euo pipefail
 BUILD=${1:-build}
 FILES=${2:-10000}
 MIB=${3:-1024}
 OPTS=${4:-}
-MEMFS=$BUILD/client/memfs/rpuffs-memfs
+MEMFS=${MEMFS:-$BUILD/client/memfs/rpuffs-memfs}
 BENCH=$BUILD/bench/memfs/fs_bench
 MNT=$(mktemp -d /tmp/memfs-bench.XXXXXX)
 cleanup() {

@@ -41,17 +41,22 @@ struct MemFsOptions {
   mode_t root_mode = 0755;
   std::optional<uid_t> root_uid;
   std::optional<gid_t> root_gid;
-  // Seconds the kernel may cache attributes and names. MemFs is the only
-  // writer of its data, so any value is correct; 1 s keeps atime fresh.
-  double attr_timeout = 1.0;
-  double entry_timeout = 1.0;
-  // Seconds the kernel may cache "no such name": a lookup that misses in a
-  // live directory answers a negative entry (ino 0) with this timeout, so
-  // repeated misses (and the lookup before a create of that name) stay in
-  // the kernel. Correct for the same reason: every create, link, rename and
-  // mknod goes through this kernel, which turns the negative dentry into a
-  // positive one. 0: a miss answers ENOENT and nothing is cached.
-  double negative_timeout = 1.0;
+  // Seconds the kernel may cache attributes and names (-o attr_timeout=,
+  // entry_timeout=). MemFs has no writer but this kernel, and the kernel
+  // drops what a change it makes invalidates (the parent's attributes after
+  // a create, a file's after a write, atime after a read or readdir), so any
+  // value is correct; an hour keeps repeated stats and path walks in the
+  // kernel (the POSIX suite passes with it, and with 0).
+  double attr_timeout = 3600;
+  double entry_timeout = 3600;
+  // Seconds the kernel may cache "no such name" (-o negative_timeout=): a
+  // lookup that misses in a live directory answers a negative entry (ino 0)
+  // with this timeout, so repeated misses (and the lookup before a create of
+  // that name) stay in the kernel. Correct for the same reason: every
+  // create, link, rename and mknod goes through this kernel, which turns the
+  // negative dentry into a positive one. 0: a miss answers ENOENT and
+  // nothing is cached.
+  double negative_timeout = 3600;
 };
 
 class MemFs {
