@@ -209,7 +209,10 @@ void FuseChannel::OnReadable() {
   for (int i = 0; i < kMaxRequestsPerWakeup && se_ != nullptr; ++i) {
     int res = fuse_session_receive_buf(se_, &buf_);
     if (res == -EINTR) continue;
-    if (res == -EAGAIN) break;
+    if (res == -EAGAIN) {
+      empty_reads_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
     if (res <= 0) {
       if (res < 0) spdlog::error("fuse: receive failed errno={}", -res);
       if (fuse_session_exited(se_) || res < 0) FinishExit(res < 0 ? -res : 0);
@@ -225,21 +228,27 @@ void FuseChannel::OnReadable() {
       init_extra_flags_ = v2 ? wire::kHandleKillprivV2 : 0;
       init_seen_ = true;
     }
+    bool answered = true;
     if (wire::IsInline(h.opcode)) {
       fuse_buf b = buf_;
       b.size = static_cast<size_t>(res);
       fuse_session_process_buf(se_, &b);
     } else {
-      StartRequest(static_cast<size_t>(res));
+      answered = StartRequest(static_cast<size_t>(res));
     }
     if (fuse_session_exited(se_)) {
       FinishExit(0);
       break;
     }
+    // A request that waits (an RPC, a timer) means its caller is blocked
+    // and the next request is rarely queued yet: go back to epoll instead
+    // of a read that would only say EAGAIN. The fd is level-triggered, so
+    // a queued request is still reported at once.
+    if (!answered) break;
   }
 }
 
-void FuseChannel::StartRequest(size_t size) {
+bool FuseChannel::StartRequest(size_t size) {
   // The request takes the receive buffer itself (no copy; a 1 MiB WRITE
   // used to be copied whole): libfuse's parse results point into it, and it
   // lives as long as the continuation (pitfall 3). The loop receives the
@@ -258,8 +267,10 @@ void FuseChannel::StartRequest(size_t size) {
     fuse_session_process_buf(se_, &b);
   });
   in_flight_.insert(cc);
-  max_in_flight_ = std::max(max_in_flight_, in_flight_.size());
+  const size_t pending = in_flight_.size();
+  max_in_flight_ = std::max(max_in_flight_, pending);
   Continuation::Continue(cc);
+  return in_flight_.size() < pending;  // its continuation ended: answered
 }
 
 void* FuseChannel::TakeSpareBuffer() {

@@ -86,6 +86,8 @@ class FuseChannel {
   uint64_t LookupCount(Ino ino) const;
   // Highest number of requests in flight at once so far.
   size_t MaxInFlight() const { return max_in_flight_; }
+  // Reads of /dev/fuse that found no request (EAGAIN) so far; any thread.
+  uint64_t EmptyReads() const { return empty_reads_.load(std::memory_order_relaxed); }
 
   // For the dispatch functions.
   const OpHook& pre_op() const { return pre_op_; }
@@ -109,7 +111,9 @@ class FuseChannel {
   static ssize_t IoRead(int fd, void* buf, size_t len, void* self);
   static ssize_t IoWritev(int fd, struct iovec* iov, int count, void* self);
   void OnReadable();
-  void StartRequest(size_t size);
+  // Runs the request just received in its own continuation; true if it
+  // was answered before this returns (false: it waits on something).
+  bool StartRequest(size_t size);
   void* TakeSpareBuffer();  // nullptr if none: libfuse then allocates
   void FinishExit(int err);
 
@@ -129,6 +133,7 @@ class FuseChannel {
   bool killpriv_v2_ = false;
   size_t max_write_ = 1 << 20;
   size_t max_in_flight_ = 0;
+  std::atomic<uint64_t> empty_reads_{0};
   bool exit_reported_ = false;
   std::unordered_set<Continuation*> in_flight_;
   static constexpr size_t kMaxSpareBuffers = 4;

@@ -88,6 +88,24 @@ TEST_F(FuseChannelTest, ParallelLookupsInOneDirectoryOverlap) {
   EXPECT_GE(counters_.max_lookups_in_flight.load(), 2);
 }
 
+TEST_F(FuseChannelTest, ARequestThatWaitsSendsTheLoopBackToEpollWithoutAnEmptyRead) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  FuseChannel* ch = m.usermount().channel();
+  ASSERT_NE(ch, nullptr);
+  struct stat st;
+  ASSERT_EQ(stat(m.Sub("pwarm").c_str(), &st), 0);  // INIT and any first-use requests
+  const uint64_t before = ch->EmptyReads();
+  constexpr int kLookups = 5;
+  for (int i = 0; i < kLookups; ++i) {
+    ASSERT_EQ(stat(m.Sub("pq" + std::to_string(i)).c_str(), &st), 0);  // slow (tiny_fs)
+  }
+  // Each slow lookup suspends: reading /dev/fuse again behind it would find
+  // nothing (this thread is blocked in stat), so the loop must not try.
+  EXPECT_LT(ch->EmptyReads() - before, static_cast<uint64_t>(kLookups));
+  EXPECT_EQ(counters_.slow_lookups.load(), kLookups + 1);
+}
+
 void NoopHandler(int) {}
 
 TEST_F(FuseChannelTest, InterruptedReadReturnsEINTR) {
