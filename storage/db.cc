@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "storage/block_patch.h"
 #include "storage/keys.h"
 
 namespace rpuffs::storage {
@@ -19,6 +20,13 @@ std::shared_ptr<rocksdb::Cache> SharedBlockCache() {
   return cache;
 }
 
+// Uncompressed file blocks, shared by every volume of the process: a hit
+// skips the pread, checksum and copy of a whole block (see db.h).
+std::shared_ptr<rocksdb::Cache> SharedBlobCache() {
+  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlobCacheBytes);
+  return cache;
+}
+
 rocksdb::ColumnFamilyOptions BaseCfOptions() {
   rocksdb::ColumnFamilyOptions cf;
   rocksdb::BlockBasedTableOptions table;
@@ -26,6 +34,10 @@ rocksdb::ColumnFamilyOptions BaseCfOptions() {
   table.cache_index_and_filter_blocks = true;
   table.block_cache = SharedBlockCache();
   table.format_version = 5;
+  // Debian's portable librocksdb computes CRC32c in software; XXH3 is several
+  // times cheaper. Each table file records its own checksum type, so files
+  // written with CRC32c still verify.
+  table.checksum = rocksdb::kXXH3;
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf.compression = rocksdb::kLZ4Compression;
   cf.bottommost_compression = rocksdb::kZSTD;
@@ -49,10 +61,19 @@ rocksdb::ColumnFamilyOptions MetaCfOptions() {
 
 rocksdb::ColumnFamilyOptions DataCfOptions() {
   rocksdb::ColumnFamilyOptions cf = BaseCfOptions();
+  // Partial block writes are patches (block_patch.h).
+  cf.merge_operator = NewBlockPatchOperator();
   cf.enable_blob_files = true;
   cf.min_blob_size = 4096;
   cf.enable_blob_garbage_collection = true;
-  cf.blob_compression_type = rocksdb::kLZ4Compression;
+  // File data is often incompressible (media, archives, fio patterns) and LZ4
+  // cost CPU on every block written and read. Each blob file records its own
+  // compression, so blobs written with LZ4 by earlier versions still read.
+  cf.blob_compression_type = rocksdb::kNoCompression;
+  cf.blob_cache = SharedBlobCache();
+  // Freshly flushed blocks are the likeliest to be read (or read-modified-
+  // written) again soon.
+  cf.prepopulate_blob_cache = rocksdb::PrepopulateBlobCache::kFlushOnly;
   return cf;
 }
 

@@ -4,7 +4,10 @@
 //
 // Column families: "default" holds metadata (keys.h), "data" holds file
 // blocks with BlobDB enabled (values >= 4 KiB go to blob files). A shared LRU
-// block cache, bloom filters, LZ4 with ZSTD at the bottom level.
+// block cache, bloom filters, LZ4 with ZSTD at the bottom level for table
+// files, XXH3 table checksums. Blobs (file blocks) are stored uncompressed
+// (older LZ4 blob files still read) and cached uncompressed in a shared blob
+// cache of kBlobCacheBytes, filled on flush.
 //
 // Writes: unsynced WAL unless `sync` (or VolumeOptions::sync_all_writes).
 // A failed write makes every later write fail with EIO (we cannot know what
@@ -24,6 +27,9 @@
 #include "storage/result.h"
 
 namespace rpuffs::storage {
+
+// Size of the process-wide cache of file blocks (uncompressed blob values).
+constexpr size_t kBlobCacheBytes = size_t{256} << 20;
 
 // RocksDB status -> errno status: ok -> 0, NotFound -> ENOENT, busy lock -> EBUSY,
 // no space -> ENOSPC, anything else -> EIO with RocksDB's text.

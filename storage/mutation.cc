@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "storage/block_patch.h"
 #include "storage/keys.h"
 #include "storage/volume_impl.h"
 
@@ -50,6 +51,16 @@ void Mutation::DeleteMeta(const std::string& key) { batch_.Delete(volume_->db().
 
 void Mutation::PutBlock(Ino ino, uint64_t index, std::string_view bytes) {
   batch_.Put(volume_->db().data(), BlockKey(ino, index), rocksdb::Slice(bytes.data(), bytes.size()));
+}
+
+void Mutation::PatchBlock(Ino ino, uint64_t index, uint32_t offset, std::string_view bytes) {
+  // The extent header and the caller's bytes go into the batch as two parts:
+  // no intermediate copy of the data.
+  std::string header = PatchHeader(offset, static_cast<uint32_t>(bytes.size()));
+  std::string key = BlockKey(ino, index);
+  rocksdb::Slice key_slice(key);
+  rocksdb::Slice parts[2] = {rocksdb::Slice(header), rocksdb::Slice(bytes.data(), bytes.size())};
+  batch_.Merge(volume_->db().data(), rocksdb::SliceParts(&key_slice, 1), rocksdb::SliceParts(parts, 2));
 }
 
 Outcome Mutation::Commit(Outcome out) {

@@ -44,6 +44,10 @@ class Mutation {
   void PutMeta(const std::string& key, std::string_view value);
   void DeleteMeta(const std::string& key);
   void PutBlock(Ino ino, uint64_t index, std::string_view bytes);
+  // Overwrites `bytes` at `offset` within block `index` (creating it, zero-
+  // filled before `offset`, if missing) without reading it: a Merge with a
+  // block patch (block_patch.h).
+  void PatchBlock(Ino ino, uint64_t index, uint32_t offset, std::string_view bytes);
   // statfs counters, applied in the batch (merge) and in memory after commit.
   void AddUsedBlocks(int64_t delta) { used_blocks_delta_ += delta; }
   void AddInodes(int64_t delta) { inodes_delta_ += delta; }

@@ -34,7 +34,7 @@ Result<std::string> VolumeImpl::Read(Ino ino, uint64_t offset, uint32_t size) {
     uint64_t end = std::min<uint64_t>(inode.size, offset + size);
     out.assign(end - offset, '\0');
     const uint64_t bs = block_size();
-    Status s = ForEachBlock(ro, ino, offset / bs, (end - 1) / bs, [&](uint64_t index, std::string_view bytes) {
+    Status s = ReadBlocks(ro, ino, offset / bs, (end - 1) / bs, [&](uint64_t index, std::string_view bytes) {
       uint64_t start = index * bs;
       uint64_t from = std::max(offset, start);
       uint64_t to = std::min(end, start + bytes.size());

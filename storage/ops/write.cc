@@ -1,11 +1,12 @@
-// Write: merges the bytes into the blocks they touch (holes stay missing),
-// grows the size, counts newly allocated blocks against capacity, clears
-// S_ISUID/S_ISGID for non-root writers, one batch.
+// Write: puts whole blocks and patches partly written ones (block_patch.h),
+// so no old block is read (holes stay missing); grows the size, counts newly
+// allocated blocks against capacity, clears S_ISUID/S_ISGID for non-root
+// writers, one batch.
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <map>
+#include <vector>
 
 #include "storage/access.h"
 #include "storage/volume_impl.h"
@@ -14,35 +15,47 @@ namespace rpuffs::storage {
 
 namespace {
 
-// Adds the blocks of [offset, offset+data.size()) to the batch; returns how
+// Which blocks of [first, last] are stored now. For a dense file (every block
+// below EOF stored, none past it: files written front to back) that needs no
+// block read, only a seek past EOF; otherwise the blocks are read.
+Result<std::vector<bool>> StoredBlocks(VolumeImpl& v, const Inode& inode, uint64_t first, uint64_t last) {
+  const uint64_t bs = v.block_size();
+  const uint64_t below_eof = (inode.size + bs - 1) / bs;
+  std::vector<bool> stored(last - first + 1, false);
+  if (inode.alloc_blocks == below_eof) {
+    bool past = false;
+    if (Status s = v.HasBlockFrom(inode.ino, below_eof, &past); !s.ok()) return s;
+    if (!past) {
+      for (uint64_t index = first; index <= last && index < below_eof; ++index) stored[index - first] = true;
+      return stored;
+    }
+  }
+  Status s = v.ReadBlocks(rocksdb::ReadOptions(), inode.ino, first, last,
+                          [&](uint64_t index, std::string_view) { stored[index - first] = true; });
+  if (!s.ok()) return s;
+  return stored;
+}
+
+// Adds the blocks of [offset, offset+data.size()) to the batch without
+// reading them: whole blocks as Puts, partial ones as patches. Returns how
 // many did not exist before.
 Result<int64_t> PutBlocks(VolumeImpl& v, Mutation& m, const Inode& inode, uint64_t offset, std::string_view data) {
   const uint64_t bs = v.block_size();
   const uint64_t end = offset + data.size();
   const uint64_t first = offset / bs, last = (end - 1) / bs;
-  std::map<uint64_t, std::string> existing;
-  Status s = v.ForEachBlock(rocksdb::ReadOptions(), inode.ino, first, last,
-                            [&](uint64_t index, std::string_view bytes) {
-                              // A fully overwritten block needs no old bytes.
-                              uint64_t start = index * bs;
-                              bool whole = offset <= start && end >= start + bs;
-                              existing[index] = whole ? std::string() : std::string(bytes);
-                            });
-  if (!s.ok()) return s;
+  auto stored = StoredBlocks(v, inode, first, last);
+  if (!stored.ok()) return stored.status();
   int64_t fresh = 0;
   for (uint64_t index = first; index <= last; ++index) {
+    if (!stored.value()[index - first]) ++fresh;
     uint64_t start = index * bs;
     uint64_t from = std::max(offset, start), to = std::min(end, start + bs);
-    auto it = existing.find(index);
-    if (it == existing.end()) ++fresh;
+    std::string_view bytes = data.substr(from - offset, to - from);
     if (from == start && to == start + bs) {
-      m.PutBlock(inode.ino, index, data.substr(from - offset, bs));
-      continue;
+      m.PutBlock(inode.ino, index, bytes);
+    } else {
+      m.PatchBlock(inode.ino, index, static_cast<uint32_t>(from - start), bytes);
     }
-    std::string block = it == existing.end() ? std::string() : std::move(it->second);
-    if (block.size() < to - start) block.resize(to - start, '\0');
-    block.replace(from - start, to - from, data.substr(from - offset, to - from));
-    m.PutBlock(inode.ino, index, block);
   }
   return fresh;
 }
