@@ -76,6 +76,13 @@ class Writer {
   std::atomic<int> acknowledged_{0};
 };
 
+// kill -9, and waits until it is dead.
+void KillNine(Rpuffsd& server) {
+  server.process().Signal(SIGKILL);
+  int status = server.process().Wait(seconds(10));
+  ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
+}
+
 // Opens the data dir directly (no server running) and fscks volume default.
 void ExpectFsckClean(const std::string& dir) {
   auto store = storage::Store::Open(dir);
@@ -96,9 +103,7 @@ TEST(RpuffsdCrash, KillNineKeepsEveryAcknowledgedFsync) {
     ASSERT_TRUE(server.WaitServing()) << server.process().Output();
     Writer writer(server.address());
     ASSERT_TRUE(writer.StartAndWaitFor(40));
-    server.process().Signal(SIGKILL);
-    int status = server.process().Wait(seconds(10));
-    ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
+    ASSERT_NO_FATAL_FAILURE(KillNine(server));
     writer.Join();  // its next call fails once the server is gone
     acknowledged = writer.acknowledged();
   }
@@ -153,9 +158,7 @@ TEST(RpuffsdCrash, SyncWriteIsAnsweredAndSurvivesKillNine) {
     ASSERT_EQ(rep.err(), 0);
     EXPECT_EQ(rep.count(), contents.size());
     EXPECT_EQ(rep.attr().size(), contents.size());
-    server.process().Signal(SIGKILL);
-    int status = server.process().Wait(seconds(10));
-    ASSERT_TRUE(status != -1 && WIFSIGNALED(status));
+    ASSERT_NO_FATAL_FAILURE(KillNine(server));
   }
   Rpuffsd server(data.path());
   ASSERT_TRUE(server.WaitServing()) << server.process().Output();
