@@ -50,6 +50,9 @@ class CallControl {
  protected:
   bool cancelled() const;
   void SetLiveContext(std::shared_ptr<grpc::ClientContext> ctx);
+  // Runs once per Cancel(), after the live context was cancelled, with no
+  // lock held: for work a cancel must also stop (a pending alarm).
+  virtual void OnCancelled() {}
 
  private:
   // TryCancel runs outside mu_: gRPC may run the completion (which takes

@@ -51,6 +51,7 @@ void CallControl::Cancel() {
     ctx = live_;
   }
   if (ctx) ctx->TryCancel();
+  OnCancelled();
 }
 
 bool CallControl::cancelled() const {
@@ -121,6 +122,22 @@ RemoteVolume::~RemoteVolume() {
   v1::ErrReply rep;
   grpc::Status st = stub_->Goodbye(&ctx, req, &rep);
   if (!st.ok()) spdlog::debug("event=goodbye_failed code={}", st.error_code());
+}
+
+void RemoteVolume::StartWatch(WatchCallback callback) {
+  auto watcher = std::make_shared<Watcher>(this, std::move(callback));
+  {
+    std::lock_guard<std::mutex> lock(calls_mu_);
+    if (watcher_ || closing_) return;
+    watcher_ = watcher;
+    live_calls_.emplace(watcher.get(), watcher);
+  }
+  watcher->Open();
+}
+
+bool RemoteVolume::watching() const {
+  std::lock_guard<std::mutex> lock(calls_mu_);
+  return watcher_ && watcher_->watching();
 }
 
 void RemoteVolume::CallEnded(CallControl* call) {

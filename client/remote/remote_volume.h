@@ -21,8 +21,13 @@
 // Mutations in flight then carry new sequence numbers: one that the old
 // session applied just before it was lost may be applied again.
 //
-// Thread-safe. Destroying it cancels calls in flight (EINTR), waits up to a
-// few seconds for their completions, and says Goodbye to the server.
+// Watch (watch.h): StartWatch() opens the session's stream of other
+// sessions' changes and keeps it open (re-opened after failures and session
+// recoveries) until destruction; updates go to the callback on gRPC threads.
+//
+// Thread-safe. Destroying it cancels calls in flight (EINTR) and the watch,
+// waits up to a few seconds for their completions, and says Goodbye to the
+// server.
 #pragma once
 
 #include <atomic>
@@ -35,6 +40,7 @@
 
 #include "client/remote/call.h"
 #include "client/remote/options.h"
+#include "client/remote/watch.h"
 
 namespace rpuffs::remote {
 
@@ -56,6 +62,11 @@ class RemoteVolume final : public CallHost {
   std::shared_ptr<CallControl> Call(const Rpc<Req, Rep>& rpc, Req req, Done<Rep> done) {
     return Start(rpc, std::move(req), std::move(done), CallKind::kNormal);
   }
+
+  // At most once. `callback` runs on gRPC threads (watch.h).
+  void StartWatch(WatchCallback callback);
+  // True while the server's watch stream is up (after its start event).
+  bool watching() const;
 
   const v1::HelloReply& hello() const { return hello_; }
   uint64_t root_ino() const { return hello_.root_ino(); }
@@ -104,9 +115,11 @@ class RemoteVolume final : public CallHost {
   std::atomic<bool> closing_{false};
   std::atomic<uint64_t> recoveries_{0};
 
-  std::mutex calls_mu_;
+  mutable std::mutex calls_mu_;
   std::condition_variable calls_cv_;
   std::unordered_map<CallControl*, std::weak_ptr<CallControl>> live_calls_;
+
+  std::shared_ptr<Watcher> watcher_;  // set once by StartWatch
 
   std::mutex keepalive_mu_;
   std::condition_variable keepalive_cv_;

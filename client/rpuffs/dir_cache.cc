@@ -26,7 +26,8 @@ DirCache::Known* DirCache::Find(uint64_t dir) {
 void DirCache::Put(uint64_t dir, Clock::time_point since,
                    std::unordered_set<std::string> names) {
   Erase(dir);
-  auto expires = since + std::chrono::duration_cast<Clock::duration>(ttl_);
+  auto expires = watching_ ? Clock::time_point::max()
+                           : since + std::chrono::duration_cast<Clock::duration>(ttl_);
   if (!enabled() || names.size() > limits_.max_names || limits_.max_dirs == 0 ||
       Clock::now() >= expires) {
     return;
@@ -41,6 +42,12 @@ void DirCache::Erase(uint64_t dir) {
   if (it == dirs_.end()) return;
   lru_.erase(it->second.lru);
   dirs_.erase(it);
+}
+
+void DirCache::Clear() {
+  dirs_.clear();
+  lru_.clear();
+  for (uint64_t& e : epochs_) ++e;
 }
 
 bool DirCache::Absent(uint64_t dir, const std::string& name, double* remaining) {

@@ -10,6 +10,13 @@
 // another mount after that moment shows within ttl), then forgotten.
 // ttl <= 0 disables the cache: every query answers "unknown".
 //
+// While the server's watch is up (set_watching(true)), knowledge
+// established from then on does not expire: the watch's notices keep it
+// right instead (a changed name is Added: "ask the server"; a changed
+// directory is Dropped). Clear() forgets everything and moves every epoch
+// (listings in flight are not kept); call it whenever the watch starts,
+// stops or overflows.
+//
 // Bounded: at most max_dirs directories (least recently used evicted) and
 // max_names names per directory (a bigger one is simply not cached).
 // Directories are keyed by server inode number. Loop-thread only; no call
@@ -40,6 +47,9 @@ class DirCache {
   explicit DirCache(double ttl_seconds, Limits limits = Limits());
 
   bool enabled() const { return ttl_.count() > 0; }
+  void set_watching(bool watching) { watching_ = watching; }
+  bool watching() const { return watching_; }
+  void Clear();
 
   // True if `dir` is known complete, still valid and has no `name`; then
   // *remaining is how long (seconds, > 0) that knowledge stays valid.
@@ -84,6 +94,7 @@ class DirCache {
   void Bump(uint64_t dir) { ++epochs_[Slot(dir)]; }
 
   std::chrono::duration<double> ttl_;
+  bool watching_ = false;
   Limits limits_;
   std::unordered_map<uint64_t, Known> dirs_;
   std::list<uint64_t> lru_;  // most recent first

@@ -39,13 +39,17 @@ bool TakeOwnOption(const std::string& key, const std::string& value, bool has_va
   double seconds = 0;
   if (key == "token" && has_value) {
     out->remote.token = value;
-  } else if (key == "attr_timeout" || key == "entry_timeout" || key == "grace") {
+  } else if (key == "attr_timeout" || key == "entry_timeout" || key == "grace" ||
+             key == "cache_timeout") {
     *ok = ParseSeconds(key, value, &seconds, why);
     if (key == "attr_timeout") out->fs.attr_timeout = seconds;
     if (key == "entry_timeout") out->fs.entry_timeout = seconds;
+    if (key == "cache_timeout") out->fs.cache_timeout = seconds;
     if (key == "grace") out->remote.grace = std::chrono::milliseconds(std::llround(seconds * 1000));
   } else if ((key == "writeback" || key == "nowriteback") && !has_value) {
     out->fs.write_behind = key == "writeback";
+  } else if ((key == "watch" || key == "nowatch") && !has_value) {
+    out->fs.watch = key == "watch";
   } else {
     return false;
   }

@@ -3,7 +3,9 @@
 //
 // Ours: token=SECRET, attr_timeout=SEC, entry_timeout=SEC (default 1),
 // grace=SEC (default 60), writeback / nowriteback (write-behind, on by
-// default, write_behind.h). handle_killpriv is on unless no_handle_killpriv. Passed through:
+// default, write_behind.h), cache_timeout=SEC (default 60: the kernel's
+// timeouts while the server's watch is up, remote_fs.h), watch / nowatch
+// (on by default). handle_killpriv is on unless no_handle_killpriv. Passed through:
 // everything else (ro, noatime, ...); libfuse rejects what it does not
 // know. default_permissions is on unless `nodefault_permissions` is given
 // (the server checks permissions as well); allow_other is on when root

@@ -93,7 +93,7 @@ int Fetch(RemoteFs& fs, Request& r, Ino ino, uint64_t offset, bool plus, DirPage
     e.offset = d.offset();
     if (plus && e.name != "." && e.name != "..") {
       puffs::Entry entry;
-      if (int err = fs.FillEntry("Readdir", d.attr(), &entry); err != 0) return err;
+      if (int err = fs.FillEntry("Readdir", d.attr(), ino, e.name, &entry); err != 0) return err;
       e.entry = entry;
     }
     page->entries.push_back(std::move(e));

@@ -18,12 +18,13 @@ using puffs::Entry;
 using puffs::Request;
 
 // Requests that answer with an EntryReply share the tail.
+// `name` in `parent` is what the reply's entry will be cached as.
 template <class Req>
 int EntryCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::EntryReply>& rpc, Req req,
-              Entry* out) {
+              Ino parent, const std::string& name, Entry* out) {
   v1::EntryReply rep;
   if (int err = fs.Rpc(r, rpc, std::move(req), &rep); err != 0) return err;
-  return fs.FillEntry(rpc.name, rep.attr(), out);
+  return fs.FillEntry(rpc.name, rep.attr(), parent, name, out);
 }
 
 template <class Req>
@@ -37,9 +38,11 @@ int NameCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::ErrReply>& rpc
 
 // After a change of `name` in `parent` that returned `err`: on success the
 // name now `exists` (or no longer does); on any error the outcome is unknown.
+// A reply that crossed another mount's change notice may predate that
+// change: the name's state is then unknown too.
 int AfterChange(RemoteFs& fs, Ino parent, const std::string& name, bool exists, int err) {
   uint64_t dir = fs.ToServer(parent);
-  if (err != 0) {
+  if (err != 0 || !fs.reply_fresh()) {
     fs.dirs().Drop(dir);
   } else if (exists) {
     fs.dirs().Added(dir, name);
@@ -59,7 +62,7 @@ int AfterRemove(RemoteFs& fs, Ino parent, const std::string& name, int err) {
 
 int AfterRename(RemoteFs& fs, Ino parent, const std::string& name, Ino new_parent,
                 const std::string& new_name, unsigned int flags, int err) {
-  if (err != 0) {
+  if (err != 0 || !fs.reply_fresh()) {
     fs.dirs().Drop(fs.ToServer(parent));
     fs.dirs().Drop(fs.ToServer(new_parent));
     return err;
@@ -94,7 +97,7 @@ int Lookup(RemoteFs& fs, Request& r, Ino parent, const std::string& name, Entry*
   if (AnswerableLocally(fs, r, name) && fs.dirs().Absent(fs.ToServer(parent), name, &remaining)) {
     // Known complete: the kernel may trust "no such name" as long as we do.
     *out = puffs::Entry{};
-    out->entry_timeout = remaining;
+    out->entry_timeout = fs.KnownAbsentTimeout(parent, name, remaining);
     return 0;
   }
   // Tests count these lines (-d) to check which lookups reach the server.
@@ -103,13 +106,16 @@ int Lookup(RemoteFs& fs, Request& r, Ino parent, const std::string& name, Entry*
   req.set_parent(fs.ToServer(parent));
   req.set_name(name);
   auto sent = DirCache::Clock::now();
-  int err = EntryCall(fs, r, remote::kLookup, std::move(req), out);
-  if (err == 0 || err == ENOENT) fs.dirs().Learned(fs.ToServer(parent), name, err == 0, sent);
-  // A negative entry: the kernel trusts "no such name" for entry_timeout,
-  // like any other name (another mount's create shows within that time).
+  int err = EntryCall(fs, r, remote::kLookup, std::move(req), parent, name, out);
+  // A reply that crossed a change notice may predate the change.
+  if ((err == 0 || err == ENOENT) && fs.reply_fresh()) {
+    fs.dirs().Learned(fs.ToServer(parent), name, err == 0, sent);
+  }
+  // A negative entry: the kernel trusts "no such name" like any other name
+  // (another mount's create shows within entry_timeout, or at its notice).
   if (err == ENOENT && fs.settings().entry_timeout > 0) {
     *out = puffs::Entry{};
-    out->entry_timeout = fs.settings().entry_timeout;
+    out->entry_timeout = fs.EntryTimeout(parent, name);
     return 0;
   }
   return err;
@@ -128,7 +134,7 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_name(name);
     req.set_mode(mode);
     req.set_rdev(rdev);
-    return AfterAdd(fs, parent, name, EntryCall(fs, r, remote::kMknod, std::move(req), out));
+    return AfterAdd(fs, parent, name, EntryCall(fs, r, remote::kMknod, std::move(req), parent, name, out));
   };
   ops->mkdir = [&fs](Request& r, Ino parent, const std::string& name, mode_t mode, Entry* out) {
     v1::MkdirRequest req;
@@ -136,8 +142,9 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_name(name);
     req.set_mode(mode);
     auto sent = DirCache::Clock::now();
-    int err = EntryCall(fs, r, remote::kMkdir, std::move(req), out);
-    if (err == 0) fs.dirs().Created(fs.ToServer(out->ino), sent);  // complete and empty
+    int err = EntryCall(fs, r, remote::kMkdir, std::move(req), parent, name, out);
+    // Complete and empty (unless a notice for it may have come first).
+    if (err == 0 && fs.reply_fresh()) fs.dirs().Created(fs.ToServer(out->ino), sent);
     return AfterAdd(fs, parent, name, err);
   };
   ops->symlink = [&fs](Request& r, const std::string& target, Ino parent, const std::string& name,
@@ -146,7 +153,7 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_parent(fs.ToServer(parent));
     req.set_name(name);
     req.set_target(target);
-    return AfterAdd(fs, parent, name, EntryCall(fs, r, remote::kSymlink, std::move(req), out));
+    return AfterAdd(fs, parent, name, EntryCall(fs, r, remote::kSymlink, std::move(req), parent, name, out));
   };
   ops->link = [&fs](Request& r, Ino ino, Ino new_parent, const std::string& new_name, Entry* out) {
     v1::LinkRequest req;
@@ -154,7 +161,7 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_new_parent(fs.ToServer(new_parent));
     req.set_new_name(new_name);
     return AfterAdd(fs, new_parent, new_name,
-                    EntryCall(fs, r, remote::kLink, std::move(req), out));
+                    EntryCall(fs, r, remote::kLink, std::move(req), new_parent, new_name, out));
   };
   ops->unlink = [&fs](Request& r, Ino parent, const std::string& name) {
     return AfterRemove(fs, parent, name,

@@ -2,7 +2,8 @@
 // queries and ERANGE from the whole value) — except the probes `ls -l` and
 // `cp` make on every file (security.selinux, system.posix_acl_*): their
 // absence is answered from the inode's name list, fetched once and trusted
-// for attr_timeout like any other attribute. Names in those namespaces are
+// for attr_timeout like any other attribute (dropped at once by another
+// mount's change notice while the watch is up). Names in those namespaces are
 // listed for every caller, so one list serves all.
 #include <chrono>
 #include <unordered_map>
@@ -42,7 +43,7 @@ class XattrNames {
   // across one (Store with the older generation) is not kept.
   uint64_t Generation(uint64_t ino) const {
     auto it = generations_.find(ino);
-    return it == generations_.end() ? 0 : it->second;
+    return all_generation_ + (it == generations_.end() ? 0 : it->second);
   }
   void Store(uint64_t ino, uint64_t generation, std::vector<std::string> names) {
     if (ttl_.count() <= 0 || generation != Generation(ino)) return;
@@ -53,6 +54,11 @@ class XattrNames {
     lists_.erase(ino);
     ++generations_[ino];
   }
+  // Everything may have changed: no list fetched before now is kept.
+  void ChangedAll() {
+    lists_.clear();
+    ++all_generation_;
+  }
 
  private:
   struct Entry {
@@ -62,6 +68,7 @@ class XattrNames {
   Clock::duration ttl_;
   std::unordered_map<uint64_t, Entry> lists_;
   std::unordered_map<uint64_t, uint64_t> generations_;
+  uint64_t all_generation_ = 0;
 };
 
 int ListNames(RemoteFs& fs, Request& r, Ino ino, std::vector<std::string>* names) {
@@ -77,6 +84,8 @@ int ListNames(RemoteFs& fs, Request& r, Ino ino, std::vector<std::string>* names
 
 void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
   auto cache = std::make_shared<XattrNames>(fs.settings().attr_timeout);
+  // Another mount's change (watch notice): the list is stale.
+  fs.OnNotice([cache](Ino ino) { ino == 0 ? cache->ChangedAll() : cache->Changed(ino); });
   ops->setxattr = [&fs, cache](Request& r, Ino ino, const std::string& name,
                                const std::string& value, int flags) {
     cache->Changed(ino);

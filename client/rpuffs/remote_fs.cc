@@ -1,5 +1,7 @@
 #include "client/rpuffs/remote_fs.h"
 
+#include <algorithm>
+
 #include "client/remote/errors.h"
 #include "client/rpuffs/fs_ops.h"
 
@@ -21,9 +23,10 @@ RemoteFs::RemoteFs(std::unique_ptr<remote::RemoteVolume> volume, puffs::EventLoo
       write_behind_(settings.write_behind ? std::make_unique<WriteBehind>(kWriteBehindBytes)
                                           : nullptr),
       queue_(std::make_unique<CompletionQueue>(loop)), volume_(std::move(volume)),
-      dirs_(settings.entry_timeout) {}
+      dirs_(settings.entry_timeout), loop_(loop) {}
 
 RemoteFs::~RemoteFs() {
+  if (echo_timer_ != 0) loop_.CancelTimer(echo_timer_);
   // Cancels and drains every call first: no callback may push afterwards.
   volume_.reset();
   queue_.reset();
@@ -58,7 +61,7 @@ void RemoteFs::StampCredentials(puffs::Request& r, v1::RequestHeader* hdr) const
   }
 }
 
-int RemoteFs::FillAttr(const char* method, const v1::Attr& a, puffs::AttrOut* out) const {
+int RemoteFs::FillAttr(const char* method, const v1::Attr& a, puffs::AttrOut* out) {
   if (a.ino() == 0) return remote::ProtocolError(method, "reply without attributes");
   struct stat& st = out->attr;
   st = {};
@@ -74,19 +77,44 @@ int RemoteFs::FillAttr(const char* method, const v1::Attr& a, puffs::AttrOut* ou
   st.st_atim = ToTimespec(a.atime());
   st.st_mtim = ToTimespec(a.mtime());
   st.st_ctim = ToTimespec(a.ctime());
-  out->timeout = settings_.attr_timeout;
+  bool long_ok = settings_.attr_timeout > 0 && LongOk() && grants_.GrantInode(st.st_ino);
+  out->timeout = long_ok ? LongTimeout(settings_.attr_timeout) : settings_.attr_timeout;
   return 0;
 }
 
-int RemoteFs::FillEntry(const char* method, const v1::Attr& a, puffs::Entry* out) const {
+int RemoteFs::FillEntry(const char* method, const v1::Attr& a, puffs::Entry* out) {
   puffs::AttrOut attr;
   if (int err = FillAttr(method, a, &attr); err != 0) return err;
   out->ino = ToKernel(a.ino());
   out->generation = a.generation();
   out->attr = attr.attr;
-  out->attr_timeout = settings_.attr_timeout;
+  out->attr_timeout = attr.timeout;
   out->entry_timeout = settings_.entry_timeout;
   return 0;
+}
+
+int RemoteFs::FillEntry(const char* method, const v1::Attr& a, Ino parent, const std::string& name,
+                        puffs::Entry* out) {
+  if (int err = FillEntry(method, a, out); err != 0) return err;
+  out->entry_timeout = EntryTimeout(parent, name);
+  return 0;
+}
+
+double RemoteFs::EntryTimeout(Ino parent, const std::string& name) {
+  bool long_ok = settings_.entry_timeout > 0 && LongOk() && grants_.GrantEntry(parent, name);
+  return long_ok ? LongTimeout(settings_.entry_timeout) : settings_.entry_timeout;
+}
+
+double RemoteFs::KnownAbsentTimeout(Ino parent, const std::string& name, double remaining) {
+  // Knowledge kept while watching is kept right by the notices.
+  if (watching_ && dirs_.watching() && grants_.GrantEntry(parent, name)) {
+    return LongTimeout(settings_.entry_timeout);
+  }
+  return std::min(remaining, settings_.entry_timeout);
+}
+
+double RemoteFs::LongTimeout(double short_timeout) const {
+  return std::max(settings_.cache_timeout, short_timeout);
 }
 
 void RemoteFs::Seen(const v1::Attr& a) {

@@ -14,21 +14,58 @@
 // completely for entry_timeout (dir_cache.h; lookup answers absent names
 // from it, every op that changes names keeps it right).
 //
+// Kernel cache terms and the watch (remote/watch.h). Without a watch the
+// kernel trusts attributes for attr_timeout and names (also absent ones)
+// for entry_timeout, so other mounts' changes show within those. While the
+// server's watch is up, answers may carry the long cache_timeout instead,
+// and listings known complete do not expire: each change notice of another
+// session (handled on the loop thread, OnWatch) invalidates the kernel's
+// copy through the framework's Notifier and fixes this mount's caches.
+//
+// The race rule. A reply that left the server before a change committed can
+// arrive after that change's notice was handled; given the long timeout, it
+// would keep the stale state in the kernel for cache_timeout. So every
+// notice (and every start, stop or overflow of the watch) increments
+// notices_, Rpc() notes the count when it sends and when the reply is back,
+// and only a reply with an unchanged count (reply_fresh_) and a watch up at
+// both moments may be given the long timeout; any other reply gets the
+// short one. A change that commits after the reply left has its notice
+// handled after the reply reached the kernel: it invalidates it. (The count
+// is per mount, not per inode: a busy volume costs some long timeouts,
+// never correctness.)
+//
+// One kernel race is left to us: a LOOKUP reply the loop already wrote may
+// not be installed yet when the Notifier's entry invalidation arrives (the
+// kernel finds no name to drop, then installs the stale one). So each name
+// a notice invalidates is invalidated once more 50 ms later (watch_apply.cc).
+//
+// Loss. What went to the kernel with the long timeout is recorded
+// (KernelGrants, bounded; when full, the short timeout is used). When the
+// watch stops, overflows or (re)starts, every recorded inode and name is
+// invalidated, the complete listings are forgotten, and until the next
+// start only short timeouts are given.
+//
 // Destruction order matters: the volume (which drains gRPC callbacks) goes
 // before the queue; the loop must outlive both.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "client/puffs/continuation.h"
 #include "client/puffs/event_loop.h"
+#include "client/puffs/notifier.h"
 #include "client/puffs/ops.h"
 #include "client/puffs/request.h"
 #include "client/remote/remote_volume.h"
 #include "client/rpuffs/completion_queue.h"
 #include "client/rpuffs/dir_cache.h"
+#include "client/rpuffs/kernel_grants.h"
 #include "client/rpuffs/write_behind.h"
 
 namespace rpuffs::client {
@@ -39,6 +76,10 @@ using puffs::Ino;
 struct FsSettings {
   double attr_timeout = 1.0;   // seconds
   double entry_timeout = 1.0;  // seconds
+  // While the watch is up: the long timeout for both (never below the
+  // short ones; a short one of 0 stays 0: that kind of entry is never cached).
+  double cache_timeout = 60.0;
+  bool watch = true;           // -o nowatch turns it off
   bool write_behind = true;    // -o writeback / nowriteback (write_behind.h)
   // default_permissions: the kernel checks search permission before it
   // looks a name up, so the server's EACCES cannot be the answer.
@@ -58,6 +99,14 @@ class RemoteFs {
   // The ops table; every entry calls into this object (keep it alive).
   puffs::Ops BuildOps();
 
+  // Opens the watch (unless settings say nowatch). `notifier` gives the
+  // framework's Notifier, or nullptr while not mounted. Loop thread.
+  void StartWatch(std::function<puffs::Notifier*()> notifier);
+  bool watching() const { return watching_; }
+  // For an op's own cache: `fn(ino)` runs on the loop thread when a notice
+  // says kernel inode `ino` changed, and `fn(0)` when all must be dropped.
+  void OnNotice(std::function<void(Ino)> fn) { notice_hooks_.push_back(std::move(fn)); }
+
   // REQUIRES: inside the request's continuation. Stamps the caller's
   // credentials, starts the call, suspends until it completes and returns
   // its errno (reply filled on 0). May suspend.
@@ -75,16 +124,33 @@ class RemoteFs {
   uint64_t ToServer(Ino ino) const { return ino == puffs::kRootIno ? root_ : ino; }
   Ino ToKernel(uint64_t ino) const { return ino == root_ ? puffs::kRootIno : ino; }
 
-  // Reply attributes -> what the kernel caches. ProtocolError (EPROTO) if
-  // the attributes carry no inode number.
-  int FillEntry(const char* method, const v1::Attr& attr, puffs::Entry* out) const;
-  int FillAttr(const char* method, const v1::Attr& attr, puffs::AttrOut* out) const;
+  // Reply attributes -> what the kernel caches, with the timeouts the race
+  // rule allows for the reply of the last Rpc() (call right after it, with
+  // no suspension in between). ProtocolError (EPROTO) if the attributes
+  // carry no inode number. Without the name, the entry gets the short
+  // timeout (it could not be taken back on loss).
+  int FillEntry(const char* method, const v1::Attr& attr, puffs::Entry* out);
+  int FillEntry(const char* method, const v1::Attr& attr, Ino parent, const std::string& name,
+                puffs::Entry* out);
+  int FillAttr(const char* method, const v1::Attr& attr, puffs::AttrOut* out);
+  // The entry timeout for `name` in `parent` (present or absent) after the
+  // reply of the last Rpc() (EntryTimeout), or for its absence from a
+  // listing known complete, valid for `remaining` more seconds without the
+  // watch (KnownAbsentTimeout).
+  double EntryTimeout(Ino parent, const std::string& name);
+  double KnownAbsentTimeout(Ino parent, const std::string& name, double remaining);
+  // No notice arrived while the last Rpc() was in flight.
+  bool reply_fresh() const { return reply_fresh_; }
 
   // Close-to-open bookkeeping. Seen() records what this mount's page cache
   // now reflects; Unchanged() says whether `attr` still matches it.
   void Seen(const v1::Attr& attr);
   bool Unchanged(const v1::Attr& attr) const;
-  void Forget(Ino ino) { seen_.erase(ToServer(ino)); }
+  // The kernel forgot `ino`.
+  void Forget(Ino ino) {
+    seen_.erase(ToServer(ino));
+    grants_.Forget(ino);
+  }
 
   // Handles this mount opened: written since the last flush?
   void Opened(uint64_t fh) { dirty_[fh] = false; }
@@ -105,6 +171,13 @@ class RemoteFs {
     uint64_t size;
   };
   void StampCredentials(puffs::Request& r, v1::RequestHeader* hdr) const;
+  // watch_apply.cc
+  void OnWatch(remote::WatchUpdate update);
+  void ApplyChange(const v1::Change& change, puffs::Notifier* notifier, bool drop_listing);
+  void TakeBackAll();
+  void EchoEntry(Ino parent, const std::string& name);
+  bool LongOk() const { return watching_ && reply_fresh_; }
+  double LongTimeout(double short_timeout) const;
 
   FsSettings settings_;
   uint64_t root_;
@@ -114,6 +187,15 @@ class RemoteFs {
   std::unordered_map<uint64_t, Seen_> seen_;
   std::unordered_map<uint64_t, bool> dirty_;
   DirCache dirs_;
+  KernelGrants grants_;
+  std::function<puffs::Notifier*()> notifier_;
+  std::vector<std::function<void(Ino)>> notice_hooks_;
+  bool watching_ = false;
+  uint64_t notices_ = 0;
+  bool reply_fresh_ = false;
+  puffs::EventLoop& loop_;
+  std::vector<std::pair<Ino, std::string>> echoes_;
+  puffs::EventLoop::TimerId echo_timer_ = 0;  // 0: none armed
 };
 
 // ---- Rpc(): the suspend point --------------------------------------------
@@ -133,6 +215,8 @@ int RemoteFs::Rpc(puffs::Request& r, const remote::Rpc<Req, Rep>& rpc, Req req, 
     if (write_behind_) write_behind_->WaitIdle();
   }
   auto slot = std::make_shared<Slot>();
+  uint64_t notices_at_send = notices_;
+  bool watching_at_send = watching_;
   slot->waiter = puffs::Continuation::Current();
   StampCredentials(r, req.mutable_hdr());
   CompletionQueue* queue = queue_.get();
@@ -157,6 +241,7 @@ int RemoteFs::Rpc(puffs::Request& r, const remote::Rpc<Req, Rep>& rpc, Req req, 
   } unwind{slot, control};
   while (!slot->done) puffs::Continuation::Yield();
   r.OnInterrupt(nullptr);
+  reply_fresh_ = notices_ == notices_at_send && watching_ == watching_at_send;
   if (slot->err == 0 && rep != nullptr) *rep = std::move(slot->reply);
   return slot->err;
 }

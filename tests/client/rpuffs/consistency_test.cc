@@ -147,7 +147,7 @@ TEST_F(RpuffsMountTest, NegativeEntriesExpireAndOwnCreatesShowAtOnce) {
   struct stat st;
   ASSERT_NE(stat((a + "/n").c_str(), &st), 0);  // cached as absent in a
   ASSERT_TRUE(WriteFile(b + "/n", "x", false));
-  EXPECT_TRUE(WaitUntil([&] { return stat((a + "/n").c_str(), &st) == 0; }, std::chrono::seconds(10)));
+  EXPECT_TRUE(WaitUntil([&] { return stat((a + "/n").c_str(), &st) == 0; }, std::chrono::seconds(30)));
   ASSERT_NE(stat((a + "/own").c_str(), &st), 0);
   ASSERT_TRUE(WriteFile(a + "/own", "y", false));
   EXPECT_EQ(stat((a + "/own").c_str(), &st), 0);

@@ -116,3 +116,35 @@ TEST(DirCacheTest, DirectoryOverTheNameCapNotCached) {
 
 }  // namespace
 }  // namespace rpuffs::client
+
+namespace rpuffs::client {
+namespace {
+
+TEST(DirCacheTest, WhileWatchingKnowledgeDoesNotExpire) {
+  DirCache c(1.0);
+  c.set_watching(true);
+  c.Created(5, Clock::now() - std::chrono::seconds(2));  // past ttl already
+  double left = 0;
+  EXPECT_TRUE(c.Absent(5, "x", &left));
+  EXPECT_GT(left, 1.0);
+  // A notice about a name: it is no longer known absent.
+  c.Added(5, "x");
+  EXPECT_FALSE(c.Absent(5, "x", &left));
+  EXPECT_TRUE(c.Absent(5, "y", &left));
+}
+
+TEST(DirCacheTest, ClearForgetsAllAndRefusesListingsInFlight) {
+  DirCache c(kHour);
+  c.Created(5, Clock::now());
+  c.Created(6, Clock::now());
+  uint64_t epoch = c.Epoch(7);
+  c.Clear();
+  EXPECT_EQ(c.size(), 0u);
+  double left = 0;
+  EXPECT_FALSE(c.Absent(5, "x", &left));
+  c.Establish(7, epoch, Clock::now(), {"a"});
+  EXPECT_FALSE(c.Absent(7, "b", &left));
+}
+
+}  // namespace
+}  // namespace rpuffs::client

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,5 +46,10 @@ bool ReadFile(const std::string& path, std::string* data);
 // Drops this file's clean pages from the page cache (posix_fadvise DONTNEED).
 void DropCache(const std::string& path);
 std::string RandomBytes(size_t n, unsigned seed);
+// stat succeeds / fails with ENOENT (not some other error).
+bool Exists(const std::string& path);
+bool Missing(const std::string& path);
+// The names in a directory, without "." and ".." (empty if it cannot be read).
+std::set<std::string> List(const std::string& dir);
 
 }  // namespace rpuffs::testing

@@ -55,3 +55,23 @@ TEST(MountOptions, BadValuesAreRejectedWithAReason) {
 
 }  // namespace
 }  // namespace rpuffs::client
+
+namespace rpuffs::client {
+namespace {
+
+TEST(MountOptions, WatchOnWithSixtySecondsUnlessSaidOtherwise) {
+  MountSettings s;
+  std::string why;
+  ASSERT_TRUE(ParseMountOptions(Srv(), {"ro"}, &s, &why)) << why;
+  EXPECT_TRUE(s.fs.watch);
+  EXPECT_DOUBLE_EQ(s.fs.cache_timeout, 60);
+  ASSERT_TRUE(ParseMountOptions(Srv(), {"nowatch,cache_timeout=3600"}, &s, &why)) << why;
+  EXPECT_FALSE(s.fs.watch);
+  EXPECT_DOUBLE_EQ(s.fs.cache_timeout, 3600);
+  EXPECT_FALSE(Has(s, "nowatch"));
+  EXPECT_FALSE(Has(s, "cache_timeout=3600"));
+  EXPECT_FALSE(ParseMountOptions(Srv(), {"cache_timeout=soon"}, &s, &why));
+}
+
+}  // namespace
+}  // namespace rpuffs::client
