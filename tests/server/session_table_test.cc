@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -60,6 +61,24 @@ TEST_F(SessionTableTest, ExpiredSessionIsReapedAndDropped) {
   EXPECT_FALSE(table.Acquire(id.value()));
   EXPECT_FALSE(Recorded(id.value()));
   EXPECT_EQ(table.size(), 0u);
+}
+
+TEST_F(SessionTableTest, EndHookHearsCloseAndExpiryAndAliveRenewsNothing) {
+  SessionTable table(milliseconds(200));
+  std::vector<uint64_t> ended;
+  table.SetEndHook([&ended](uint64_t id) { ended.push_back(id); });
+  auto closed = table.Create("default", volume_);
+  auto expiring = table.Create("default", volume_);
+  ASSERT_TRUE(closed.ok() && expiring.ok());
+  EXPECT_TRUE(table.Alive(closed.value()));
+  ASSERT_TRUE(table.Close(closed.value()).ok());
+  EXPECT_FALSE(table.Alive(closed.value()));
+  EXPECT_EQ(ended, std::vector<uint64_t>{closed.value()});
+
+  // Polling Alive() must not keep the session alive.
+  EXPECT_TRUE(WaitUntil([&] { return !table.Alive(expiring.value()); }, std::chrono::seconds(10)));
+  EXPECT_EQ(table.ReapExpired(), 1u);
+  EXPECT_EQ(ended, (std::vector<uint64_t>{closed.value(), expiring.value()}));
 }
 
 TEST_F(SessionTableTest, SessionWithRequestInFlightIsNotReaped) {
