@@ -61,6 +61,10 @@ rocksdb::ColumnFamilyOptions MetaCfOptions() {
 
 rocksdb::ColumnFamilyOptions DataCfOptions() {
   rocksdb::ColumnFamilyOptions cf = BaseCfOptions();
+  // Room for two memtables waiting for their flush while a third fills: with
+  // the default 2, a burst of large writes stopped at every flush (LOG:
+  // "Stopping writes because we have 2 immutable memtables").
+  cf.max_write_buffer_number = 4;
   // Partial block writes are patches (block_patch.h).
   cf.merge_operator = NewBlockPatchOperator();
   cf.enable_blob_files = true;

@@ -221,6 +221,10 @@ class VolumeImpl final : public Volume {
   std::atomic<uint64_t> next_fh_{1};
   mutable std::mutex handles_mu_;
   std::unordered_map<Ino, uint32_t> open_counts_;  // guarded by handles_mu_
+  // Per session, the seq below which AckBelow has deleted every retry record
+  // (in memory only: after a restart the first ack scans from 0).
+  std::mutex acked_mu_;
+  std::unordered_map<uint64_t, uint64_t> acked_below_;  // guarded by acked_mu_
 };
 
 }  // namespace rpuffs::storage

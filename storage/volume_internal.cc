@@ -29,4 +29,15 @@ Status RawDelete(Volume* volume, Family family, const std::string& key) {
   return s;
 }
 
+Status FlushAndCompact(Volume* volume) {
+  auto* v = static_cast<VolumeImpl*>(volume);
+  rocksdb::DB* db = v->db().db();
+  for (rocksdb::ColumnFamilyHandle* cf : {v->db().meta(), v->db().data()}) {
+    if (Status s = FromRocks(db->Flush(rocksdb::FlushOptions(), cf)); !s.ok()) return s;
+  }
+  rocksdb::CompactRangeOptions all;
+  all.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(db->CompactRange(all, v->db().data(), nullptr, nullptr));
+}
+
 }  // namespace rpuffs::storage::internal

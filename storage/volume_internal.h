@@ -15,5 +15,8 @@ enum class Family { kMeta, kData };
 // Puts/deletes one key exactly as given (keys.h documents the layout).
 Status RawPut(Volume* volume, Family family, const std::string& key, const std::string& value);
 Status RawDelete(Volume* volume, Family family, const std::string& key);
+// Flushes both column families to table/blob files and compacts the data
+// family fully, so block patches are folded into their (blob) blocks.
+Status FlushAndCompact(Volume* volume);
 
 }  // namespace rpuffs::storage::internal

@@ -1,7 +1,7 @@
 // bench_storage — storage-direct speed of a volume on a real RocksDB in a
 // temp dir: creates, lookups, getattr, readdir of 10,000 entries, 1 MiB
-// writes and reads, 4 KiB writes. Prints ops/s (items_per_second) and MB/s
-// (bytes_per_second). Run: build-storage/bench/storage/bench_storage
+// writes and reads, 4 KiB writes, 4 KiB random reads and writes. Prints
+// ops/s (items_per_second) and MB/s (bytes_per_second). Run: build-storage/bench/storage/bench_storage
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -181,6 +181,43 @@ void BM_Read1MiB(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * size);
 }
 BENCHMARK(BM_Read1MiB)->UseRealTime();
+
+// Incompressible bytes (splitmix64), like fio's or rpuffs-load's patterns.
+std::string RandomBytes(size_t size, uint64_t seed) {
+  std::string s(size, '\0');
+  for (size_t i = 0; i < size; i += 8) {
+    uint64_t x = (seed += 0x9e3779b97f4a7c15ULL);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    for (size_t k = 0; k < 8 && i + k < size; ++k) s[i + k] = static_cast<char>(x >> (8 * k));
+  }
+  return s;
+}
+
+// 4 KiB random reads (range(0) == 0) or writes (1) at aligned offsets of a
+// 256 MiB file of incompressible data written with 1 MiB writes (most of it
+// flushed to blob files by the time the loop starts).
+void BM_RandIo4k(benchmark::State& state) {
+  BenchVolume b;
+  const uint64_t file_size = 256u << 20;
+  Ino file = b.File(kRootIno, "f");
+  for (uint64_t off = 0; off < file_size; off += 1 << 20)
+    (void)b.v->Write(OpId{}, Caller{}, file, off, RandomBytes(1 << 20, off), false);
+  const bool write = state.range(0) != 0;
+  const std::string data = RandomBytes(4096, 7);
+  uint64_t x = 88172645463325252ULL;
+  for (auto _ : state) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64
+    uint64_t offset = (x % (file_size / 4096)) * 4096;
+    bool ok = write ? b.v->Write(OpId{}, Caller{}, file, offset, data, false).ok()
+                    : b.v->Read(file, offset, 4096).ok();
+    if (!ok) state.SkipWithError("i/o failed");
+  }
+  state.SetBytesProcessed(state.iterations() * 4096);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RandIo4k)->Arg(0)->Arg(1)->UseRealTime();
 
 }  // namespace
 }  // namespace rpuffs::storage

@@ -61,6 +61,26 @@ TEST_P(RetryTest, AckBelowForgetsOlderRecordsOnly) {
   EXPECT_EQ(v->Mkdir(OpId{kSession + 1, 20}, root, kRootIno, "b", 0755).err(), EEXIST);
 }
 
+TEST_P(RetryTest, LaterAcksForgetWhatEarlierAcksLeft) {
+  OpId a{kSession, 10}, b{kSession, 20}, c{kSession, 30};
+  ASSERT_TRUE(v->Mkdir(a, root, kRootIno, "a", 0755).ok());
+  ASSERT_TRUE(v->Mkdir(b, root, kRootIno, "b", 0755).ok());
+  ASSERT_TRUE(v->Mkdir(c, root, kRootIno, "c", 0755).ok());
+  ASSERT_TRUE(v->AckBelow(kSession, 15).ok());
+  ASSERT_TRUE(v->AckBelow(kSession, 12).ok());  // an older watermark changes nothing
+  EXPECT_TRUE(v->Mkdir(b, root, kRootIno, "b", 0755).ok());  // still remembered
+  // The second ack starts where the first stopped and still finds seq 20.
+  ASSERT_TRUE(v->AckBelow(kSession, 25).ok());
+  EXPECT_EQ(v->Mkdir(b, root, kRootIno, "b", 0755).err(), EEXIST);  // forgotten
+  EXPECT_TRUE(v->Mkdir(c, root, kRootIno, "c", 0755).ok());         // remembered
+  // After a drop, the session's next records are acked from the start again.
+  ASSERT_TRUE(v->DropSession(kSession).ok());
+  OpId again{kSession, 5};
+  ASSERT_TRUE(v->Mkdir(again, root, kRootIno, "d", 0755).ok());
+  ASSERT_TRUE(v->AckBelow(kSession, 8).ok());
+  EXPECT_EQ(v->Mkdir(again, root, kRootIno, "d", 0755).err(), EEXIST);
+}
+
 TEST_P(RetryTest, DropSessionForgetsItsRetryRecords) {
   ASSERT_TRUE(v->AddSession(kSession).ok());
   OpId op{kSession, 77};

@@ -1,0 +1,162 @@
+// The data path: partial writes stored as block patches over blocks in the
+// memtable, in blob files and after compaction; block accounting for sparse
+// files and space reserved past EOF; volumes whose blobs earlier versions
+// wrote with LZ4.
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <rocksdb/db.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/merge_operator.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "storage/block_patch.h"
+#include "storage/volume_internal.h"
+#include "tests/storage/volume_fixture.h"
+
+namespace rpuffs::storage::testing {
+namespace {
+
+class DataPathTest : public VolumeTest {
+ protected:
+  // Writes `data` at `offset` and mirrors it into `model`.
+  void WriteBoth(Ino f, std::string* model, uint64_t offset, const std::string& data) {
+    auto w = v->Write(Op(), root, f, offset, data, false);
+    ASSERT_TRUE(w.ok()) << w.err();
+    if (model->size() < offset + data.size()) model->resize(offset + data.size(), '\0');
+    model->replace(offset, data.size(), data);
+  }
+  uint64_t BlocksOf(Ino f) { return AttrOk(f).blocks / (65536 / 512); }
+};
+STORAGE_SUITE(DataPathTest);
+
+std::string Bytes(size_t n, int seed) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + seed * 17) % 251);
+  return s;
+}
+
+TEST_P(DataPathTest, PartialWritesReadBackAcrossFlushCompactionAndReopen) {
+  std::vector<Ino> files;
+  std::vector<std::string> models(6);
+  for (int i = 0; i < 6; ++i) {
+    files.push_back(FileOk(kRootIno, "f" + std::to_string(i)));
+    // Sizes that shrink from file to file: the iterator behind Fsck and
+    // ReadAll merges many keys in a row.
+    WriteBoth(files[i], &models[i], 0, Bytes(200000 - 30000 * i, i));
+  }
+  ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  const uint64_t offsets[] = {0, 4096, 65530, 131072 + 100, 70000};
+  for (int i = 0; i < 6; ++i) {
+    for (uint64_t off : offsets) WriteBoth(files[i], &models[i], off + i, Bytes(4096, i + 40));
+  }
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(ReadAll(files[i]) == models[i]) << "memtable, file " << i;
+  ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(ReadAll(files[i]) == models[i]) << "compacted, file " << i;
+  // Patches over patches, then a reopen that replays them from the WAL.
+  for (int i = 0; i < 6; ++i) WriteBoth(files[i], &models[i], 10, Bytes(100, i + 80));
+  Reopen();
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(ReadAll(files[i]) == models[i]) << "reopened, file " << i;
+  EXPECT_TRUE(FsckNow().empty());
+}
+
+TEST_P(DataPathTest, TruncateThenPatchSeesNoOldBytes) {
+  std::string model;
+  Ino f = FileOk(kRootIno, "f");
+  WriteBoth(f, &model, 0, Bytes(150000, 1));
+  ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  ASSERT_TRUE(v->SetAttr(Op(), root, f, SetSize(1000)).ok());
+  model.resize(1000);
+  WriteBoth(f, &model, 66000, Bytes(10, 2));  // a patch on a block the truncate deleted
+  WriteBoth(f, &model, 500, Bytes(10, 3));    // and on the shortened block
+  EXPECT_TRUE(ReadAll(f) == model);
+  ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  EXPECT_TRUE(ReadAll(f) == model);
+  EXPECT_EQ(AttrOk(f).size, 66010u);
+}
+
+TEST_P(DataPathTest, SparseFilesCountOnlyNewBlocks) {
+  std::string model;
+  Ino f = FileOk(kRootIno, "f");
+  WriteBoth(f, &model, 0, Bytes(100, 1));
+  WriteBoth(f, &model, 5 * 65536 + 7, Bytes(100, 2));  // blocks 1-4 are holes
+  EXPECT_EQ(BlocksOf(f), 2u);
+  WriteBoth(f, &model, 2 * 65536 + 1, Bytes(4096, 3));  // into a hole
+  WriteBoth(f, &model, 50, Bytes(4096, 4));             // into a stored block
+  EXPECT_EQ(BlocksOf(f), 3u);
+  EXPECT_TRUE(ReadAll(f) == model);
+}
+
+TEST_P(DataPathTest, SpaceReservedPastEofIsNotCountedTwice) {
+  std::string model;
+  Ino f = FileOk(kRootIno, "f");
+  WriteBoth(f, &model, 0, Bytes(2 * 65536, 1));
+  // Two more blocks reserved past EOF: as many blocks stored as the size
+  // covers would be, yet block 1 below EOF is punched out.
+  ASSERT_TRUE(v->Fallocate(Op(), root, f, FALLOC_FL_KEEP_SIZE, 2 * 65536, 65536).ok());
+  ASSERT_TRUE(v->Fallocate(Op(), root, f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 65536, 65536).ok());
+  model.replace(65536, 65536, std::string(65536, '\0'));
+  ASSERT_EQ(BlocksOf(f), 2u);
+  WriteBoth(f, &model, 65536 + 10, Bytes(100, 2));  // the punched block comes back
+  EXPECT_EQ(BlocksOf(f), 3u);
+  WriteBoth(f, &model, 2 * 65536 + 10, Bytes(100, 3));  // the reserved block fills
+  EXPECT_EQ(BlocksOf(f), 3u);
+  EXPECT_TRUE(ReadAll(f) == model);
+}
+
+// Volumes written before blobs were stored uncompressed have LZ4 blob files;
+// each blob file records its compression, so they keep reading (and taking
+// patches). Disk only: the blob file header is read from the real file.
+TEST_P(DataPathTest, BlocksInLz4BlobFilesStillRead) {
+  if (GetParam() != Backend::kDisk) GTEST_SKIP() << "reads blob files from disk";
+  std::string model;
+  Ino f = FileOk(kRootIno, "f");
+  WriteBoth(f, &model, 0, Bytes(300000, 5));
+  Close();
+  const std::string path = dir->Sub("data") + "/volumes/default";
+  {
+    // Rewrite every block as RocksDB did with the old options.
+    rocksdb::DBOptions db_options;
+    rocksdb::ColumnFamilyOptions meta, data;
+    rocksdb::MergeOperator::CreateFromString(rocksdb::ConfigOptions(), "uint64add", &meta.merge_operator);
+    data.merge_operator = NewBlockPatchOperator();  // the last block was written as a patch
+    data.enable_blob_files = true;
+    data.min_blob_size = 4096;
+    data.blob_compression_type = rocksdb::kLZ4Compression;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(db_options, path, {{rocksdb::kDefaultColumnFamilyName, meta}, {"data", data}},
+                                  &handles, &raw)
+                    .ok());
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[1]));
+    int rewritten = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++rewritten)
+      ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[1], it->key(), it->value()).ok());
+    ASSERT_TRUE(it->status().ok()) << it->status().ToString();
+    it.reset();
+    EXPECT_EQ(rewritten, 5);
+    ASSERT_TRUE(raw->Flush(rocksdb::FlushOptions(), handles[1]).ok());
+    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+    ASSERT_TRUE(raw->Close().ok());
+    delete raw;
+  }
+  int lz4_files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(path)) {
+    if (e.path().extension() != ".blob") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    char header[14] = {};
+    in.read(header, sizeof header);
+    if (header[13] == rocksdb::kLZ4Compression) ++lz4_files;  // BlobLogHeader: compression at byte 13
+  }
+  ASSERT_GE(lz4_files, 1);
+  OpenStore();
+  EXPECT_TRUE(ReadAll(f) == model);
+  WriteBoth(f, &model, 65536 + 3, Bytes(4096, 6));
+  ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  EXPECT_TRUE(ReadAll(f) == model);
+}
+
+}  // namespace
+}  // namespace rpuffs::storage::testing
