@@ -32,16 +32,49 @@ class BlockPatchOperator final : public rocksdb::MergeOperator {
 
   bool PartialMergeMulti(const rocksdb::Slice&, const std::deque<rocksdb::Slice>& operands, std::string* out,
                          rocksdb::Logger*) const override {
-    size_t total = 0;
-    for (const rocksdb::Slice& op : operands) total += op.size();
     out->clear();
-    out->reserve(total);
-    for (const rocksdb::Slice& op : operands) out->append(op.data(), op.size());
-    return true;
+    std::string combined;
+    for (const rocksdb::Slice& op : operands) combined.append(op.data(), op.size());
+    return Coalesce(combined, out);
   }
 };
 
 }  // namespace
+
+bool Coalesce(std::string_view patch, std::string* out) {
+  // Apply every extent to a scratch block while marking the bytes it covers,
+  // then emit each covered run once: the result never outgrows the block, no
+  // matter how often the same bytes were written.
+  std::string scratch;
+  std::string covered;
+  size_t at = 0;
+  while (at < patch.size()) {
+    if (patch.size() - at < kExtentHeader) return false;
+    uint64_t offset = GetLE32(patch.data() + at);
+    uint64_t length = GetLE32(patch.data() + at + 4);
+    at += kExtentHeader;
+    if (patch.size() - at < length || offset + length > kMaxBlockBytes) return false;
+    if (scratch.size() < offset + length) {
+      scratch.resize(offset + length, '\0');
+      covered.resize(offset + length, 0);
+    }
+    std::memcpy(scratch.data() + offset, patch.data() + at, length);
+    std::memset(covered.data() + offset, 1, length);
+    at += length;
+  }
+  out->clear();
+  for (size_t i = 0; i < covered.size();) {
+    if (!covered[i]) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < covered.size() && covered[j]) ++j;
+    AppendPatch(out, static_cast<uint32_t>(i), std::string_view(scratch.data() + i, j - i));
+    i = j;
+  }
+  return true;
+}
 
 std::string PatchHeader(uint32_t offset, uint32_t length) {
   std::string header;
@@ -63,6 +96,7 @@ bool ApplyPatch(std::string_view patch, std::string* block, uint64_t max_size) {
     uint64_t length = GetLE32(patch.data() + at + 4);
     at += kExtentHeader;
     if (patch.size() - at < length || offset + length > max_size) return false;
+    if (length == 0) continue;  // as Coalesce drops it
     if (block->size() < offset + length) block->resize(offset + length, '\0');
     std::memcpy(block->data() + offset, patch.data() + at, length);
     at += length;

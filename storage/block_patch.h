@@ -7,8 +7,9 @@
 // applied in order. Applying a patch to a block (or to no block) overwrites
 // [offset, offset+length) and zero-fills any gap past the block's old end;
 // it never shortens a block (truncation writes a whole new block). Patches
-// combine by concatenation (partial merge), so RocksDB keeps one operand per
-// block between compactions.
+// combine (partial merge) into one patch of non-overlapping extents, so
+// RocksDB keeps one operand per block between compactions, never larger than
+// the block plus its extent headers.
 //
 // The operator is stateless and thread-safe. Its name is persisted in the
 // volume's OPTIONS file; volumes with patches cannot be read by builds
@@ -32,6 +33,11 @@ void AppendPatch(std::string* patch, uint32_t offset, std::string_view bytes);
 // Applies every extent of `patch` to `block`; false if `patch` is malformed
 // or would grow the block past `max_size` bytes (then `block` is unspecified).
 bool ApplyPatch(std::string_view patch, std::string* block, uint64_t max_size);
+
+// The same change as `patch` with overlapping extents resolved: the bytes
+// each extent leaves visible, as one extent per contiguous run, in offset
+// order. False if `patch` is malformed.
+bool Coalesce(std::string_view patch, std::string* out);
 
 std::shared_ptr<rocksdb::MergeOperator> NewBlockPatchOperator();
 

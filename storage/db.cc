@@ -65,8 +65,11 @@ rocksdb::ColumnFamilyOptions DataCfOptions() {
   // the default 2, a burst of large writes stopped at every flush (LOG:
   // "Stopping writes because we have 2 immutable memtables").
   cf.max_write_buffer_number = 4;
-  // Partial block writes are patches (block_patch.h).
+  // Partial block writes are patches (block_patch.h). A block patched this
+  // often within one memtable is merged into a whole block by the write, so
+  // a read never applies more patches than that from the memtable.
   cf.merge_operator = NewBlockPatchOperator();
+  cf.max_successive_merges = 32;
   cf.enable_blob_files = true;
   cf.min_blob_size = 4096;
   cf.enable_blob_garbage_collection = true;

@@ -61,6 +61,23 @@ TEST(BlockPatchTest, HeaderPlusBytesIsOneExtent) {
   EXPECT_EQ(a, Patch(3, "xy"));
 }
 
+TEST(BlockPatchTest, CoalescedPatchesStayBlockSizedAndChangeTheSame) {
+  std::string many;
+  for (int i = 0; i < 1000; ++i) AppendPatch(&many, (i * 37) % 4000, std::string(100, static_cast<char>('a' + i % 26)));
+  AppendPatch(&many, 9000, "tail");  // a gap between 4099 and 9000 stays uncovered
+  std::string once;
+  ASSERT_TRUE(Coalesce(many, &once));
+  EXPECT_LE(once.size(), 4100u + 4 + 2 * 8);
+  for (std::string base : {std::string(), std::string(5000, 'x'), std::string(20000, 'y')}) {
+    std::string a = base, b = base;
+    ASSERT_TRUE(ApplyPatch(many, &a, 1 << 20));
+    ASSERT_TRUE(ApplyPatch(once, &b, 1 << 20));
+    EXPECT_TRUE(a == b) << "base of " << base.size() << " bytes";
+  }
+  std::string bad = many.substr(0, many.size() - 1);
+  EXPECT_FALSE(Coalesce(bad, &once));
+}
+
 // The operator as RocksDB calls it: a full merge ignores whatever the output
 // string held before (RocksDB 7.8's iterator reuses it), and a partial merge
 // of several operands equals applying them one by one.

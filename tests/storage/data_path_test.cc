@@ -62,6 +62,20 @@ TEST_P(DataPathTest, PartialWritesReadBackAcrossFlushCompactionAndReopen) {
   EXPECT_TRUE(FsckNow().empty());
 }
 
+// More patches of one block than the memtable keeps (max_successive_merges),
+// before and after a flush: the write folds them into a whole block.
+TEST_P(DataPathTest, ManyPatchesOfOneBlockReadBack) {
+  std::string model;
+  Ino f = FileOk(kRootIno, "f");
+  WriteBoth(f, &model, 0, Bytes(100000, 1));
+  for (int i = 0; i < 100; ++i) WriteBoth(f, &model, (i * 997) % 60000, Bytes(512, i));
+  EXPECT_TRUE(ReadAll(f) == model);
+  ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  for (int i = 0; i < 100; ++i) WriteBoth(f, &model, (i * 613) % 90000, Bytes(700, i + 3));
+  EXPECT_TRUE(ReadAll(f) == model);
+  EXPECT_EQ(BlocksOf(f), 2u);
+}
+
 TEST_P(DataPathTest, TruncateThenPatchSeesNoOldBytes) {
   std::string model;
   Ino f = FileOk(kRootIno, "f");
