@@ -42,9 +42,10 @@ int Create(RemoteFs& fs, Request& r, Ino parent, const std::string& name, mode_t
     return err;
   }
   fs.dirs().Added(fs.ToServer(parent), name);
+  if (rep.created()) fs.Created(rep.attr().ino());
   of->fh = rep.fh();
   fs.Opened(of->fh);
-  if (int err = fs.FillEntry("Create", rep.attr(), out); err != 0) return err;
+  if (int err = fs.FillEntry("Create", rep.attr(), parent, name, out); err != 0) return err;
   fs.Seen(rep.attr());
   return 0;
 }

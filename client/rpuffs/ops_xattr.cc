@@ -86,6 +86,9 @@ void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
   auto cache = std::make_shared<XattrNames>(fs.settings().attr_timeout);
   // Another mount's change (watch notice): the list is stale.
   fs.OnNotice([cache](Ino ino) { ino == 0 ? cache->ChangedAll() : cache->Changed(ino); });
+  // A file this mount just created has no xattrs: the kernel's
+  // security.capability probes before its first write and chown need no call.
+  fs.OnCreated([cache](Ino ino) { cache->Store(ino, cache->Generation(ino), {}); });
   ops->setxattr = [&fs, cache](Request& r, Ino ino, const std::string& name,
                                const std::string& value, int flags) {
     cache->Changed(ino);

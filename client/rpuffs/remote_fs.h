@@ -106,6 +106,12 @@ class RemoteFs {
   // For an op's own cache: `fn(ino)` runs on the loop thread when a notice
   // says kernel inode `ino` changed, and `fn(0)` when all must be dropped.
   void OnNotice(std::function<void(Ino)> fn) { notice_hooks_.push_back(std::move(fn)); }
+  // For an op's own cache: `fn(ino)` runs when this mount has just made the
+  // file `ino` (kernel number; it has no xattrs yet). Loop thread.
+  void OnCreated(std::function<void(Ino)> fn) { created_hooks_.push_back(std::move(fn)); }
+  void Created(uint64_t server_ino) {
+    for (auto& fn : created_hooks_) fn(ToKernel(server_ino));
+  }
 
   // REQUIRES: inside the request's continuation. Stamps the caller's
   // credentials, starts the call, suspends until it completes and returns
@@ -190,6 +196,7 @@ class RemoteFs {
   KernelGrants grants_;
   std::function<puffs::Notifier*()> notifier_;
   std::vector<std::function<void(Ino)>> notice_hooks_;
+  std::vector<std::function<void(Ino)>> created_hooks_;
   bool watching_ = false;
   uint64_t notices_ = 0;
   bool reply_fresh_ = false;
