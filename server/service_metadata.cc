@@ -8,6 +8,22 @@
 #include "server/volume_service_impl.h"
 
 namespace rpuffs::server {
+namespace {
+
+// The directory's attributes after a change that made an entry in it, so
+// the client can answer the kernel's next GETATTR of it (the kernel drops a
+// directory's attributes after every such change). Best effort: unset if
+// the read fails.
+template <class Reply>
+grpc::Status WithParent(storage::Volume* volume, uint64_t parent, grpc::Status st, Reply* rep) {
+  if (rep->err() == 0) {
+    auto attr = volume->GetAttr(parent);
+    if (attr.ok()) ToProto(attr.value(), rep->mutable_parent());
+  }
+  return st;
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* VolumeService::Lookup(grpc::CallbackServerContext* ctx, const v1::LookupRequest* req,
                                                 v1::EntryReply* rep) {
@@ -46,7 +62,7 @@ grpc::ServerUnaryReactor* VolumeService::Create(grpc::CallbackServerContext* ctx
     if (made.ok() && made->created) PublishNewEntry(call, req->parent(), req->name());
     // An existing file opened with O_TRUNC changed size.
     if (made.ok() && !made->created && (req->flags() & O_TRUNC)) Publish(call, {InodeNote(made->attr.ino)});
-    return Answer("create", std::move(made), rep);
+    return WithParent(call.volume, req->parent(), Answer("create", std::move(made), rep), rep);
   });
 }
 
@@ -57,7 +73,7 @@ grpc::ServerUnaryReactor* VolumeService::Mknod(grpc::CallbackServerContext* ctx,
     if (err) return Refuse(err, rep);
     auto made = call.volume->Mknod(call.op, call.caller, req->parent(), req->name(), req->mode(), req->rdev());
     if (made.ok()) PublishNewEntry(call, req->parent(), req->name());
-    return Answer("mknod", std::move(made), rep);
+    return WithParent(call.volume, req->parent(), Answer("mknod", std::move(made), rep), rep);
   });
 }
 
@@ -67,7 +83,7 @@ grpc::ServerUnaryReactor* VolumeService::Mkdir(grpc::CallbackServerContext* ctx,
     if (int err = FirstError({CheckIno(req->parent()), CheckNewName(req->name())})) return Refuse(err, rep);
     auto made = call.volume->Mkdir(call.op, call.caller, req->parent(), req->name(), req->mode() & 07777u);
     if (made.ok()) PublishNewEntry(call, req->parent(), req->name());
-    return Answer("mkdir", std::move(made), rep);
+    return WithParent(call.volume, req->parent(), Answer("mkdir", std::move(made), rep), rep);
   });
 }
 
@@ -101,7 +117,7 @@ grpc::ServerUnaryReactor* VolumeService::Symlink(grpc::CallbackServerContext* ct
     if (err) return Refuse(err, rep);
     auto made = call.volume->Symlink(call.op, call.caller, req->parent(), req->name(), req->target());
     if (made.ok()) PublishNewEntry(call, req->parent(), req->name());
-    return Answer("symlink", std::move(made), rep);
+    return WithParent(call.volume, req->parent(), Answer("symlink", std::move(made), rep), rep);
   });
 }
 
@@ -123,7 +139,7 @@ grpc::ServerUnaryReactor* VolumeService::Link(grpc::CallbackServerContext* ctx, 
       Publish(call,
               {InodeNote(req->ino()), InodeNote(req->new_parent()), EntryNote(req->new_parent(), req->new_name())});
     }
-    return Answer("link", std::move(linked), rep);
+    return WithParent(call.volume, req->new_parent(), Answer("link", std::move(linked), rep), rep);
   });
 }
 
