@@ -104,8 +104,13 @@ write_profiles() {
   echo
 }
 
+# Dated sections written by hand (measurements outside the matrix) follow
+# this line in RESULTS.md; a new matrix run keeps them.
+KEPT_MARKER="<!-- Dated sections below are kept when run_matrix.sh rewrites this file. -->"
+
 write_results() {
-  local out=$1
+  local out=$1 kept=""
+  [ -f "$out" ] && kept=$(sed -n "/^$KEPT_MARKER\$/,\$p" "$out")
   {
     echo "# rpuffs-load: the standard matrix"
     echo
@@ -144,6 +149,7 @@ write_results() {
       echo "|---|---|---|---|---|---|---|---|---|---|---|"
       op_rows "$w"
     done
+    [ -z "$kept" ] || printf '\n%s\n' "$kept"
   } > "$out"
 }
 
