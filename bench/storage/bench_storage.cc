@@ -139,12 +139,29 @@ void BM_Readdir10k(benchmark::State& state) {
 }
 BENCHMARK(BM_Readdir10k)->Arg(0)->Arg(1)->UseRealTime();
 
-// Sequential writes of `range(0)` bytes; a new file every 256 MiB.
+// Incompressible bytes (splitmix64), like fio's or rpuffs-load's patterns.
+std::string RandomBytes(size_t size, uint64_t seed) {
+  std::string s(size, '\0');
+  for (size_t i = 0; i < size; i += 8) {
+    uint64_t x = (seed += 0x9e3779b97f4a7c15ULL);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    for (size_t k = 0; k < 8 && i + k < size; ++k) s[i + k] = static_cast<char>(x >> (8 * k));
+  }
+  return s;
+}
+
+// Sequential writes of `range(0)` bytes of a repeating pattern (range(1) ==
+// 0, compresses well) or of incompressible bytes (1); a new file every
+// 256 MiB. CPU is the whole process's, so RocksDB's flushes and compactions
+// count.
 void BM_Write(benchmark::State& state) {
   BenchVolume b;
   const size_t size = state.range(0);
   std::string data(size, 'w');
   for (size_t i = 0; i < size; ++i) data[i] = static_cast<char>(i * 131 % 251);
+  if (state.range(1) != 0) data = RandomBytes(size, 3);
   Ino file = b.File(kRootIno, "f0");
   uint64_t offset = 0;
   int files = 0;
@@ -163,7 +180,7 @@ void BM_Write(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * size);
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Write)->Arg(1 << 20)->Arg(4096)->UseRealTime();
+BENCHMARK(BM_Write)->Args({1 << 20, 0})->Args({4096, 0})->Args({1 << 20, 1})->UseRealTime()->MeasureProcessCPUTime();
 
 void BM_Read1MiB(benchmark::State& state) {
   BenchVolume b;
@@ -182,25 +199,13 @@ void BM_Read1MiB(benchmark::State& state) {
 }
 BENCHMARK(BM_Read1MiB)->UseRealTime();
 
-// Incompressible bytes (splitmix64), like fio's or rpuffs-load's patterns.
-std::string RandomBytes(size_t size, uint64_t seed) {
-  std::string s(size, '\0');
-  for (size_t i = 0; i < size; i += 8) {
-    uint64_t x = (seed += 0x9e3779b97f4a7c15ULL);
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    for (size_t k = 0; k < 8 && i + k < size; ++k) s[i + k] = static_cast<char>(x >> (8 * k));
-  }
-  return s;
-}
-
 // 4 KiB random reads (range(0) == 0) or writes (1) at aligned offsets of a
-// 256 MiB file of incompressible data written with 1 MiB writes (most of it
-// flushed to blob files by the time the loop starts).
+// file of range(1) MiB of incompressible data (256 MiB fits the blob cache,
+// 1024 MiB mostly does not) written with 1 MiB writes (most of it
+// flushed to blob files by the time the loop starts). Process CPU, as BM_Write.
 void BM_RandIo4k(benchmark::State& state) {
   BenchVolume b;
-  const uint64_t file_size = 256u << 20;
+  const uint64_t file_size = static_cast<uint64_t>(state.range(1)) << 20;
   Ino file = b.File(kRootIno, "f");
   for (uint64_t off = 0; off < file_size; off += 1 << 20)
     (void)b.v->Write(OpId{}, Caller{}, file, off, RandomBytes(1 << 20, off), false);
@@ -217,7 +222,7 @@ void BM_RandIo4k(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * 4096);
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_RandIo4k)->Arg(0)->Arg(1)->UseRealTime();
+BENCHMARK(BM_RandIo4k)->Args({0, 256})->Args({1, 256})->Args({0, 1024})->UseRealTime()->MeasureProcessCPUTime();
 
 }  // namespace
 }  // namespace rpuffs::storage
