@@ -35,14 +35,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local p
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 40000))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-  echo "run_matrix: no free port" >&2; exit 1
-}
+# shellcheck source=../server/free_port.sh
+source "$ROOT/bench/server/free_port.sh"
 
 PORT=$(free_port)
 ADDR=127.0.0.1:$PORT

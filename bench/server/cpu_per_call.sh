@@ -40,15 +40,8 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
-free_port() {
-  local p
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 40000))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
-  done
-  echo "cpu_per_call: no free port" >&2
-  exit 1
-}
+# shellcheck source=free_port.sh
+source "$(dirname "$0")/free_port.sh"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rate() { jq -r --arg op "$1" '.operations[] | select(.name == $op) | .ops_per_s | floor' "$WORK/out.json"; }
 
