@@ -52,7 +52,15 @@ v1::SetAttrRequest ToSetAttr(uint64_t ino, const puffs::SetAttrIn& in) {
 }  // namespace
 
 void AddAttrOps(RemoteFs& fs, puffs::Ops* ops) {
+  // Another mount changed it, or the watch was lost: forget.
+  fs.OnNotice([&fs](Ino ino) { ino == 0 ? fs.dir_attrs().Clear() : fs.dir_attrs().Drop(fs.ToServer(ino)); });
   ops->getattr = [&fs](Request& r, Ino ino, AttrOut* out) {
+    // A directory this mount just changed an entry of (dir_attrs.h).
+    if (const v1::Attr* known = fs.watching() ? fs.dir_attrs().Find(fs.ToServer(ino)) : nullptr) {
+      int err = fs.FillAttr("GetAttr", *known, out);
+      out->timeout = fs.settings().attr_timeout;
+      return err;
+    }
     v1::GetAttrRequest req;
     req.set_ino(fs.ToServer(ino));
     v1::AttrReply rep;
@@ -60,6 +68,7 @@ void AddAttrOps(RemoteFs& fs, puffs::Ops* ops) {
     return fs.FillAttr("GetAttr", rep.attr(), out);
   };
   ops->setattr = [&fs](Request& r, Ino ino, const puffs::SetAttrIn& in, AttrOut* out) {
+    fs.dir_attrs().Drop(fs.ToServer(ino));
     v1::AttrReply rep;
     int err = fs.Rpc(r, remote::kSetAttr, ToSetAttr(fs.ToServer(ino), in), &rep);
     if (err != 0) return err;

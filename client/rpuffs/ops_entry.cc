@@ -23,7 +23,9 @@ template <class Req>
 int EntryCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::EntryReply>& rpc, Req req,
               Ino parent, const std::string& name, Entry* out) {
   v1::EntryReply rep;
+  uint64_t epoch = fs.dir_attrs().Epoch();
   if (int err = fs.Rpc(r, rpc, std::move(req), &rep); err != 0) return err;
+  if (rep.has_parent()) fs.SawParent(rep.parent(), epoch);
   return fs.FillEntry(rpc.name, rep.attr(), parent, name, out);
 }
 
@@ -42,6 +44,9 @@ int NameCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::ErrReply>& rpc
 // change: the name's state is then unknown too.
 int AfterChange(RemoteFs& fs, Ino parent, const std::string& name, bool exists, int err) {
   uint64_t dir = fs.ToServer(parent);
+  // An add's reply told the directory's attributes (EntryCall); a removal's
+  // or a failure's did not.
+  if (err != 0 || !exists) fs.dir_attrs().Drop(dir);
   if (err != 0 || !fs.reply_fresh()) {
     fs.dirs().Drop(dir);
   } else if (exists) {
@@ -62,6 +67,8 @@ int AfterRemove(RemoteFs& fs, Ino parent, const std::string& name, int err) {
 
 int AfterRename(RemoteFs& fs, Ino parent, const std::string& name, Ino new_parent,
                 const std::string& new_name, unsigned int flags, int err) {
+  // Both directories changed, and so did a moved directory's ctime.
+  fs.dir_attrs().Clear();
   if (err != 0 || !fs.reply_fresh()) {
     fs.dirs().Drop(fs.ToServer(parent));
     fs.dirs().Drop(fs.ToServer(new_parent));
@@ -168,6 +175,7 @@ void AddEntryOps(RemoteFs& fs, puffs::Ops* ops) {
                        NameCall<v1::UnlinkRequest>(fs, r, remote::kUnlink, parent, name));
   };
   ops->rmdir = [&fs](Request& r, Ino parent, const std::string& name) {
+    fs.dir_attrs().Clear();  // the removed directory's attributes too
     return AfterRemove(fs, parent, name,
                        NameCall<v1::RmdirRequest>(fs, r, remote::kRmdir, parent, name));
   };

@@ -37,10 +37,13 @@ int Create(RemoteFs& fs, Request& r, Ino parent, const std::string& name, mode_t
   req.set_mode(mode);
   req.set_flags(static_cast<uint32_t>(of->flags));
   v1::CreateReply rep;
+  uint64_t epoch = fs.dir_attrs().Epoch();
   if (int err = fs.Rpc(r, remote::kCreate, std::move(req), &rep); err != 0) {
     fs.dirs().Drop(fs.ToServer(parent));  // EEXIST included: another mount made it
+    fs.dir_attrs().Drop(fs.ToServer(parent));
     return err;
   }
+  if (rep.has_parent()) fs.SawParent(rep.parent(), epoch);
   fs.dirs().Added(fs.ToServer(parent), name);
   if (rep.created()) fs.Created(rep.attr().ino());
   of->fh = rep.fh();

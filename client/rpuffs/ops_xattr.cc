@@ -92,6 +92,7 @@ void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
   ops->setxattr = [&fs, cache](Request& r, Ino ino, const std::string& name,
                                const std::string& value, int flags) {
     cache->Changed(ino);
+    fs.dir_attrs().Drop(fs.ToServer(ino));  // its ctime changes
     v1::SetXattrRequest req;
     req.set_ino(fs.ToServer(ino));
     req.set_name(name);
@@ -123,6 +124,7 @@ void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
   };
   ops->removexattr = [&fs, cache](Request& r, Ino ino, const std::string& name) {
     cache->Changed(ino);
+    fs.dir_attrs().Drop(fs.ToServer(ino));
     v1::RemoveXattrRequest req;
     req.set_ino(fs.ToServer(ino));
     req.set_name(name);

@@ -64,6 +64,7 @@
 #include "client/puffs/request.h"
 #include "client/remote/remote_volume.h"
 #include "client/rpuffs/completion_queue.h"
+#include "client/rpuffs/dir_attrs.h"
 #include "client/rpuffs/dir_cache.h"
 #include "client/rpuffs/kernel_grants.h"
 #include "client/rpuffs/write_behind.h"
@@ -166,6 +167,13 @@ class RemoteFs {
 
   // Complete listings of directories, keyed by server inode number.
   DirCache& dirs() { return dirs_; }
+  // Directories' attributes from this mount's own entry changes (dir_attrs.h).
+  DirAttrs& dir_attrs() { return dir_attrs_; }
+  // A reply's `parent` attributes, from a call sent at dir_attrs().Epoch() =
+  // `epoch`: kept if the race rule allows (watching, no notice crossed it).
+  void SawParent(const v1::Attr& parent, uint64_t epoch) {
+    if (watching_ && reply_fresh_) dir_attrs_.Store(parent, epoch);
+  }
 
   const FsSettings& settings() const { return settings_; }
   remote::RemoteVolume& volume() { return *volume_; }
@@ -193,6 +201,7 @@ class RemoteFs {
   std::unordered_map<uint64_t, Seen_> seen_;
   std::unordered_map<uint64_t, bool> dirty_;
   DirCache dirs_;
+  DirAttrs dir_attrs_;
   KernelGrants grants_;
   std::function<puffs::Notifier*()> notifier_;
   std::vector<std::function<void(Ino)>> notice_hooks_;

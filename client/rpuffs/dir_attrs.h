@@ -1,0 +1,41 @@
+// client/rpuffs — DirAttrs: a directory's attributes as the reply of this
+// mount's own entry change in it (create, mknod, mkdir, symlink, link: the
+// reply's `parent`) reported them, so the GETATTR the kernel sends for the
+// directory right after (it drops a directory's attributes after every
+// entry change) is answered without a round trip.
+//
+// Trusted only while the server's watch is up and only from replies that no
+// change notice crossed (RemoteFs's race rule): another mount's change to
+// the directory arrives as a notice and Drop()s it; loss of the watch
+// Clear()s everything. Every other change this mount makes to a directory
+// (unlink, rmdir, rename, setattr, xattrs, a failed or interrupted create)
+// Drop()s it too. A reply is kept only if nothing was dropped while its
+// call was in flight (Epoch() read before sending), and never replaces
+// attributes with an older ctime (replies of concurrent creates may arrive
+// out of order). Bounded; keyed by server inode number. Loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+
+#include "proto/rpuffs.pb.h"
+
+namespace rpuffs::client {
+
+class DirAttrs {
+ public:
+  uint64_t Epoch() const { return epoch_; }
+  // `attr` of a directory from a reply whose call was sent at `epoch_at_send`.
+  void Store(const ::rpuffs::v1::Attr& attr, uint64_t epoch_at_send);
+  // The attributes kept for `dir`, or nullptr.
+  const ::rpuffs::v1::Attr* Find(uint64_t dir) const;
+  void Drop(uint64_t dir);
+  void Clear();
+
+ private:
+  static constexpr size_t kMaxDirs = 4096;
+  uint64_t epoch_ = 0;
+  std::unordered_map<uint64_t, ::rpuffs::v1::Attr> attrs_;
+};
+
+}  // namespace rpuffs::client
