@@ -35,6 +35,11 @@
 // - Inode numbers come from a counter persisted in ranges of 4096 ahead of
 //   use, so they are never reused (also not after a crash); generation is 1.
 // - Every outcome of a mutation with seq != 0 is recorded, failures included.
+// - A write that covers part of a block stores a patch (RocksDB Merge), not
+//   the whole block; compactions fold patches into blocks. Builds before
+//   block patches cannot read a volume that has them.
+// - Reads do not verify the CRC of file blocks (fsck does); file blocks are
+//   stored uncompressed and cached in a process-wide 256 MiB blob cache.
 #pragma once
 
 #include <rocksdb/env.h>
