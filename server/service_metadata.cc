@@ -94,7 +94,7 @@ grpc::ServerUnaryReactor* VolumeService::Unlink(grpc::CallbackServerContext* ctx
     const uint64_t victim = InodeIfWatched(call, req->parent(), req->name());
     storage::Status st = call.volume->Unlink(call.op, call.caller, req->parent(), req->name());
     if (st.ok()) PublishRemovedEntry(call, req->parent(), req->name(), victim);
-    return Answer("unlink", st, rep);
+    return WithParent(call.volume, req->parent(), Answer("unlink", st, rep), rep);
   });
 }
 
@@ -105,7 +105,7 @@ grpc::ServerUnaryReactor* VolumeService::Rmdir(grpc::CallbackServerContext* ctx,
     const uint64_t victim = InodeIfWatched(call, req->parent(), req->name());
     storage::Status st = call.volume->Rmdir(call.op, call.caller, req->parent(), req->name());
     if (st.ok()) PublishRemovedEntry(call, req->parent(), req->name(), victim);
-    return Answer("rmdir", st, rep);
+    return WithParent(call.volume, req->parent(), Answer("rmdir", st, rep), rep);
   });
 }
 

@@ -35,7 +35,15 @@ int NameCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::ErrReply>& rpc
   Req req;
   req.set_parent(fs.ToServer(parent));
   req.set_name(name);
-  return fs.Rpc(r, rpc, std::move(req), static_cast<v1::ErrReply*>(nullptr));
+  v1::ErrReply rep;
+  uint64_t epoch = fs.dir_attrs().Epoch();
+  int err = fs.Rpc(r, rpc, std::move(req), &rep);
+  if (err == 0 && rep.has_parent()) {
+    fs.SawParent(rep.parent(), epoch);
+  } else {
+    fs.dir_attrs().Drop(fs.ToServer(parent));
+  }
+  return err;
 }
 
 // After a change of `name` in `parent` that returned `err`: on success the
@@ -44,9 +52,9 @@ int NameCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::ErrReply>& rpc
 // change: the name's state is then unknown too.
 int AfterChange(RemoteFs& fs, Ino parent, const std::string& name, bool exists, int err) {
   uint64_t dir = fs.ToServer(parent);
-  // An add's reply told the directory's attributes (EntryCall); a removal's
-  // or a failure's did not.
-  if (err != 0 || !exists) fs.dir_attrs().Drop(dir);
+  // The reply told the directory's attributes (EntryCall, NameCall); a
+  // failure's did not.
+  if (err != 0) fs.dir_attrs().Drop(dir);
   if (err != 0 || !fs.reply_fresh()) {
     fs.dirs().Drop(dir);
   } else if (exists) {

@@ -1,6 +1,7 @@
 // tests/support — a real rpuffsd for integration tests: its own data dir and
-// a free loopback port, started on construction and waited for until it
-// accepts connections; Kill9()/Restart() for fault tests (same port, same
+// a free loopback port (another one if that was taken meanwhile), started on
+// construction and waited for until it logs its start (info level, the
+// default) and accepts; Kill9()/Restart() for fault tests (same port, same
 // data). The destructor stops it (SIGTERM, then SIGKILL) and removes the dir.
 #pragma once
 
@@ -34,6 +35,7 @@ class RpuffsdProcess {
   std::string address_;
   std::vector<std::string> extra_args_;
   std::unique_ptr<Subprocess> process_;
+  bool started_once_ = false;  // later starts keep the port (clients know it)
 };
 
 }  // namespace rpuffs::testing

@@ -11,7 +11,7 @@ namespace {
 
 class LoadRunTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new RpuffsdProcess({"--log-level", "warn"}); }
+  static void SetUpTestSuite() { server_ = new RpuffsdProcess(); }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
