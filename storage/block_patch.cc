@@ -14,6 +14,23 @@ constexpr size_t kExtentHeader = 8;
 // anything larger is corruption.
 constexpr uint64_t kMaxBlockBytes = uint64_t{1} << 30;
 
+// Calls fn(offset, bytes) for each non-empty extent of `patch`, in order;
+// false if the patch is malformed or an extent ends past `max_size`.
+template <typename Fn>
+bool ForEachExtent(std::string_view patch, uint64_t max_size, Fn&& fn) {
+  size_t at = 0;
+  while (at < patch.size()) {
+    if (patch.size() - at < kExtentHeader) return false;
+    uint64_t offset = GetLE32(patch.data() + at);
+    uint64_t length = GetLE32(patch.data() + at + 4);
+    at += kExtentHeader;
+    if (patch.size() - at < length || offset + length > max_size) return false;
+    if (length > 0) fn(offset, patch.substr(at, length));
+    at += length;
+  }
+  return true;
+}
+
 class BlockPatchOperator final : public rocksdb::MergeOperator {
  public:
   const char* Name() const override { return "rpuffs.BlockPatch"; }
@@ -47,21 +64,15 @@ bool Coalesce(std::string_view patch, std::string* out) {
   // matter how often the same bytes were written.
   std::string scratch;
   std::string covered;
-  size_t at = 0;
-  while (at < patch.size()) {
-    if (patch.size() - at < kExtentHeader) return false;
-    uint64_t offset = GetLE32(patch.data() + at);
-    uint64_t length = GetLE32(patch.data() + at + 4);
-    at += kExtentHeader;
-    if (patch.size() - at < length || offset + length > kMaxBlockBytes) return false;
-    if (scratch.size() < offset + length) {
-      scratch.resize(offset + length, '\0');
-      covered.resize(offset + length, 0);
+  bool ok = ForEachExtent(patch, kMaxBlockBytes, [&](uint64_t offset, std::string_view bytes) {
+    if (scratch.size() < offset + bytes.size()) {
+      scratch.resize(offset + bytes.size(), '\0');
+      covered.resize(offset + bytes.size(), 0);
     }
-    std::memcpy(scratch.data() + offset, patch.data() + at, length);
-    std::memset(covered.data() + offset, 1, length);
-    at += length;
-  }
+    std::memcpy(scratch.data() + offset, bytes.data(), bytes.size());
+    std::memset(covered.data() + offset, 1, bytes.size());
+  });
+  if (!ok) return false;
   out->clear();
   for (size_t i = 0; i < covered.size();) {
     if (!covered[i]) {
@@ -89,19 +100,10 @@ void AppendPatch(std::string* patch, uint32_t offset, std::string_view bytes) {
 }
 
 bool ApplyPatch(std::string_view patch, std::string* block, uint64_t max_size) {
-  size_t at = 0;
-  while (at < patch.size()) {
-    if (patch.size() - at < kExtentHeader) return false;
-    uint64_t offset = GetLE32(patch.data() + at);
-    uint64_t length = GetLE32(patch.data() + at + 4);
-    at += kExtentHeader;
-    if (patch.size() - at < length || offset + length > max_size) return false;
-    if (length == 0) continue;  // as Coalesce drops it
-    if (block->size() < offset + length) block->resize(offset + length, '\0');
-    std::memcpy(block->data() + offset, patch.data() + at, length);
-    at += length;
-  }
-  return true;
+  return ForEachExtent(patch, max_size, [&](uint64_t offset, std::string_view bytes) {
+    if (block->size() < offset + bytes.size()) block->resize(offset + bytes.size(), '\0');
+    std::memcpy(block->data() + offset, bytes.data(), bytes.size());
+  });
 }
 
 std::shared_ptr<rocksdb::MergeOperator> NewBlockPatchOperator() { return std::make_shared<BlockPatchOperator>(); }
