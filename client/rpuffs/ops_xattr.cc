@@ -2,8 +2,9 @@
 // queries and ERANGE from the whole value) — except the probes `ls -l` and
 // `cp` make on every file (security.selinux, system.posix_acl_*): their
 // absence is answered from the inode's name list, fetched once and trusted
-// for attr_timeout like any other attribute (dropped at once by another
-// mount's change notice while the watch is up). Names in those namespaces are
+// like any other attribute: attr_timeout, or cache_timeout while the watch
+// is up (then another mount's change notice drops it at once). A file this
+// mount just created has an empty list without asking. Names in those namespaces are
 // listed for every caller, so one list serves all.
 #include <chrono>
 #include <unordered_map>
@@ -23,8 +24,7 @@ bool IsProbedName(const std::string& name) {
 
 class XattrNames {
  public:
-  explicit XattrNames(double ttl_seconds)
-      : ttl_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(ttl_seconds))) {}
+  XattrNames() = default;
 
   // True if `name` is known to be absent from `ino` (a fresh list lacks it).
   bool KnownAbsent(uint64_t ino, const std::string& name) const {
@@ -45,10 +45,11 @@ class XattrNames {
     auto it = generations_.find(ino);
     return all_generation_ + (it == generations_.end() ? 0 : it->second);
   }
-  void Store(uint64_t ino, uint64_t generation, std::vector<std::string> names) {
-    if (ttl_.count() <= 0 || generation != Generation(ino)) return;
+  void Store(uint64_t ino, uint64_t generation, std::vector<std::string> names, double ttl_seconds) {
+    if (ttl_seconds <= 0 || generation != Generation(ino)) return;
     if (lists_.size() > 100000) lists_.clear();  // bound the memory; it is only a cache
-    lists_[ino] = Entry{std::move(names), Clock::now() + ttl_};
+    auto ttl = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(ttl_seconds));
+    lists_[ino] = Entry{std::move(names), Clock::now() + ttl};
   }
   void Changed(uint64_t ino) {
     lists_.erase(ino);
@@ -65,7 +66,6 @@ class XattrNames {
     std::vector<std::string> names;
     Clock::time_point expiry;
   };
-  Clock::duration ttl_;
   std::unordered_map<uint64_t, Entry> lists_;
   std::unordered_map<uint64_t, uint64_t> generations_;
   uint64_t all_generation_ = 0;
@@ -83,12 +83,14 @@ int ListNames(RemoteFs& fs, Request& r, Ino ino, std::vector<std::string>* names
 }  // namespace
 
 void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
-  auto cache = std::make_shared<XattrNames>(fs.settings().attr_timeout);
+  auto cache = std::make_shared<XattrNames>();
   // Another mount's change (watch notice): the list is stale.
   fs.OnNotice([cache](Ino ino) { ino == 0 ? cache->ChangedAll() : cache->Changed(ino); });
   // A file this mount just created has no xattrs: the kernel's
   // security.capability probes before its first write and chown need no call.
-  fs.OnCreated([cache](Ino ino) { cache->Store(ino, cache->Generation(ino), {}); });
+  fs.OnCreated([&fs, cache](Ino ino) {
+    cache->Store(ino, cache->Generation(ino), {}, fs.TrustFor(fs.settings().attr_timeout));
+  });
   ops->setxattr = [&fs, cache](Request& r, Ino ino, const std::string& name,
                                const std::string& value, int flags) {
     cache->Changed(ino);
@@ -107,7 +109,10 @@ void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
       if (!cache->Fresh(ino)) {
         uint64_t generation = cache->Generation(ino);
         std::vector<std::string> names;
-        if (ListNames(fs, r, ino, &names) == 0) cache->Store(ino, generation, std::move(names));
+        // Kept like attributes: cache_timeout while the watch vouches for it.
+        if (ListNames(fs, r, ino, &names) == 0) {
+          cache->Store(ino, generation, std::move(names), fs.TrustFor(fs.settings().attr_timeout));
+        }
       }
       if (cache->KnownAbsent(ino, name)) return ENODATA;
     }

@@ -148,6 +148,9 @@ class RemoteFs {
   double KnownAbsentTimeout(Ino parent, const std::string& name, double remaining);
   // No notice arrived while the last Rpc() was in flight.
   bool reply_fresh() const { return reply_fresh_; }
+  // How long this mount may trust what the last Rpc() replied about an
+  // inode in its own caches: the long timeout when the race rule allows.
+  double TrustFor(double short_timeout) const { return LongOk() ? LongTimeout(short_timeout) : short_timeout; }
 
   // Close-to-open bookkeeping. Seen() records what this mount's page cache
   // now reflects; Unchanged() says whether `attr` still matches it.
