@@ -8,8 +8,10 @@
 // change notice crossed (RemoteFs's race rule): another mount's change to
 // the directory arrives as a notice and Drop()s it; loss of the watch
 // Clear()s everything. Every other change this mount makes to a directory
-// (unlink, rmdir, rename, setattr, xattrs, a failed or interrupted create)
-// Drop()s it too. A reply is kept only if nothing was dropped while its
+// (rename, setattr, xattrs, a failed or interrupted create; unlink and
+// rmdir replies carry the attributes) Drop()s it too — before the call and
+// again after it, so that a concurrent create's reply, read before the
+// change committed, cannot be kept once the change is done. A reply is kept only if nothing was dropped while its
 // call was in flight (Epoch() read before sending), and never replaces
 // attributes with an older ctime (replies of concurrent creates may arrive
 // out of order). Bounded; keyed by server inode number. Loop thread only.

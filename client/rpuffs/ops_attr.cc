@@ -71,6 +71,8 @@ void AddAttrOps(RemoteFs& fs, puffs::Ops* ops) {
     fs.dir_attrs().Drop(fs.ToServer(ino));
     v1::AttrReply rep;
     int err = fs.Rpc(r, remote::kSetAttr, ToSetAttr(fs.ToServer(ino), in), &rep);
+    // Again: a create's reply read before this change may have come meanwhile.
+    fs.dir_attrs().Drop(fs.ToServer(ino));
     if (err != 0) return err;
     // A truncate by this mount: the kernel trims its own page cache.
     if (in.valid & FUSE_SET_ATTR_SIZE) fs.Seen(rep.attr());

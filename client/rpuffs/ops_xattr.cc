@@ -101,7 +101,8 @@ void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_value(value);
     req.set_flags(static_cast<uint32_t>(flags));
     int err = fs.Rpc(r, remote::kSetXattr, std::move(req), static_cast<v1::ErrReply*>(nullptr));
-    cache->Changed(ino);  // also drops a list fetched while the change was in flight
+    cache->Changed(ino);
+    fs.dir_attrs().Drop(fs.ToServer(ino));  // also drops a list fetched while the change was in flight
     return err;
   };
   ops->getxattr = [&fs, cache](Request& r, Ino ino, const std::string& name, std::string* value) {
@@ -135,6 +136,7 @@ void AddXattrOps(RemoteFs& fs, puffs::Ops* ops) {
     req.set_name(name);
     int err = fs.Rpc(r, remote::kRemoveXattr, std::move(req), static_cast<v1::ErrReply*>(nullptr));
     cache->Changed(ino);
+    fs.dir_attrs().Drop(fs.ToServer(ino));
     return err;
   };
 }
