@@ -148,5 +148,42 @@ TEST_F(WatchMountTest, ChangesMadeWhileTheWatchWasDownShowOnceItIsBack) {
   EXPECT_TRUE(WaitUntil([&] { return (StatOf(b + "/f").st_mode & 07777) == 0640; }, kPrompt));
 }
 
+bool SameTimes(const struct stat& a, const struct stat& b) {
+  return a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+// A directory's attributes answered from this mount's own entry changes
+// (dir_attrs.h): they are the server's after each of this mount's changes
+// and after another mount's, and the round trip is really saved.
+TEST_F(WatchMountTest, DirectoryAttributesFollowOwnAndOtherMountsChanges) {
+  std::string a = NewMountPoint("a"), b = NewMountPoint("b");
+  auto da = WatchingMount(a, "cache_timeout=60");
+  auto db = WatchingMount(b, "cache_timeout=60");
+  ASSERT_EQ(mkdir((a + "/d").c_str(), 0755), 0);
+  struct stat before = StatOf(a + "/d");
+  ASSERT_EQ(before.st_nlink, 2u);
+  int fd = open((a + "/d/f").c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  ASSERT_EQ(mkdir((a + "/d/sub").c_str(), 0755), 0);
+  struct stat after = StatOf(a + "/d");
+  EXPECT_EQ(after.st_nlink, 3u);
+  EXPECT_FALSE(SameTimes(before, after));
+  // ... without asking the server: the kernel's GETATTR of d was answered
+  // from the mkdir reply.
+  EXPECT_NE(da->Output().find("event=dir_attrs_hit"), std::string::npos);
+  EXPECT_TRUE(WaitUntil([&] { return SameTimes(StatOf(b + "/d"), StatOf(a + "/d")); }, kPrompt));
+  // Another mount's change shows on a: its notice drops what a kept.
+  ASSERT_EQ(mkdir((b + "/d/other").c_str(), 0755), 0);
+  EXPECT_TRUE(WaitUntil([&] { return StatOf(a + "/d").st_nlink == 4u; }, kPrompt));
+  EXPECT_TRUE(WaitUntil([&] { return SameTimes(StatOf(b + "/d"), StatOf(a + "/d")); }, kPrompt));
+  // Own removals: their replies carry the directory's new attributes.
+  ASSERT_EQ(rmdir((a + "/d/sub").c_str()), 0);
+  ASSERT_EQ(unlink((a + "/d/f").c_str()), 0);
+  EXPECT_EQ(StatOf(a + "/d").st_nlink, 3u);
+  EXPECT_TRUE(WaitUntil([&] { return SameTimes(StatOf(b + "/d"), StatOf(a + "/d")); }, kPrompt));
+}
+
 }  // namespace
 }  // namespace rpuffs::testing
