@@ -79,6 +79,10 @@ int RemoteFs::FillAttr(const char* method, const v1::Attr& a, puffs::AttrOut* ou
   st.st_ctim = ToTimespec(a.ctime());
   bool long_ok = settings_.attr_timeout > 0 && LongOk() && grants_.GrantInode(st.st_ino);
   out->timeout = long_ok ? LongTimeout(settings_.attr_timeout) : settings_.attr_timeout;
+  if (!attr_hooks_.empty()) {
+    double trust = TrustFor(settings_.attr_timeout);
+    for (auto& fn : attr_hooks_) fn(st.st_ino, a, trust);
+  }
   return 0;
 }
 

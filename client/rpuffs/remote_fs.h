@@ -113,6 +113,11 @@ class RemoteFs {
   void Created(uint64_t server_ino) {
     for (auto& fn : created_hooks_) fn(ToKernel(server_ino));
   }
+  // For an op's own cache: `fn(ino, attr, trust_seconds)` runs for every set
+  // of attributes this mount hands the kernel (FillAttr: lookups, readdirplus
+  // entries, getattr/setattr/create replies), with how long this mount may
+  // trust what the reply said (TrustFor). Loop thread.
+  void OnAttr(std::function<void(Ino, const v1::Attr&, double)> fn) { attr_hooks_.push_back(std::move(fn)); }
 
   // REQUIRES: inside the request's continuation. Stamps the caller's
   // credentials, starts the call, suspends until it completes and returns
@@ -209,6 +214,7 @@ class RemoteFs {
   std::function<puffs::Notifier*()> notifier_;
   std::vector<std::function<void(Ino)>> notice_hooks_;
   std::vector<std::function<void(Ino)>> created_hooks_;
+  std::vector<std::function<void(Ino, const v1::Attr&, double)>> attr_hooks_;
   bool watching_ = false;
   uint64_t notices_ = 0;
   bool reply_fresh_ = false;
