@@ -31,13 +31,15 @@ grpc::ServerUnaryReactor* VolumeService::Release(grpc::CallbackServerContext* ct
                                                  const v1::ReleaseRequest* req, v1::ErrReply* rep) {
   // The close of a written handle commits with sync (an fdatasync): that one
   // runs on the worker pool. The proto has no "was written" flag, so the
-  // session remembers which handles saw a Write.
+  // session remembers which handles saw a Write since the last durable commit.
   auto sync = std::make_shared<bool>(false);
   return Deferred(
       ctx, req, [req, sync](Call& call) { return *sync = call.session->TakeWritten(req->fh()); },
-      [req, rep, sync](Call& call) {
-        return Answer("release", call.volume->Release(call.session->id(), req->fh(), *sync), rep);
-      });
+      [this, req, rep, sync](Call& call) { return ApplyRelease(call, *req, *sync, rep); });
+}
+
+grpc::Status VolumeService::ApplyRelease(Call& call, const v1::ReleaseRequest& req, bool sync, v1::ErrReply* rep) {
+  return Answer("release", call.volume->Release(call.session->id(), req.fh(), sync), rep);
 }
 
 grpc::ServerUnaryReactor* VolumeService::Read(grpc::CallbackServerContext* ctx, const v1::ReadRequest* req,
@@ -57,32 +59,39 @@ grpc::ServerUnaryReactor* VolumeService::Write(grpc::CallbackServerContext* ctx,
   return Deferred(
       ctx, req, [req](Call&) { return req->sync() && !IsOversizedIo(req->data().size()); },
       [this, req, rep](Call& call) {
-        if (IsOversizedIo(req->data().size())) return OversizedIo();
-        // With append the offset is ignored; storage checks the end of file.
-        uint64_t offset = req->append() ? 0 : req->offset();
-        if (int err = FirstError({CheckIno(req->ino()), CheckWriteRange(offset, req->data().size())})) {
-          return Refuse(err, rep);
-        }
-        auto written = call.volume->Write(call.op, call.caller, req->ino(), offset, req->data(), req->append());
-        if (!written.ok()) return Answer("write", std::move(written), rep);
-        Publish(call, {InodeNote(req->ino())});
-        if (!req->sync()) {
-          if (req->fh() != 0) call.session->MarkWritten(req->fh());
-        } else if (storage::Status synced = call.volume->Fsync(req->ino()); !synced.ok()) {
+        grpc::Status st = ApplyWrite(call, *req, rep);
+        if (!st.ok() || rep->err() != 0 || !req->sync()) return st;
+        if (storage::Status synced = CommitDurably(call, req->ino()); !synced.ok()) {
           // Applied but not known durable: answered as write(2) with O_SYNC would be.
+          rep->Clear();
           return Answer("write", synced, rep);
         }
-        return Answer("write", std::move(written), rep);
+        return st;
       });
+}
+
+grpc::Status VolumeService::ApplyWrite(Call& call, const v1::WriteRequest& req, v1::WriteReply* rep) {
+  if (IsOversizedIo(req.data().size())) return OversizedIo();
+  // With append the offset is ignored; storage checks the end of file.
+  uint64_t offset = req.append() ? 0 : req.offset();
+  if (int err = FirstError({CheckIno(req.ino()), CheckWriteRange(offset, req.data().size())})) {
+    return Refuse(err, rep);
+  }
+  auto written = call.volume->Write(call.op, call.caller, req.ino(), offset, req.data(), req.append());
+  if (written.ok()) {
+    Publish(call, {InodeNote(req.ino())});
+    if (req.fh() != 0) call.session->MarkWritten(req.fh());
+  }
+  return Answer("write", std::move(written), rep);
 }
 
 grpc::ServerUnaryReactor* VolumeService::Fsync(grpc::CallbackServerContext* ctx, const v1::FsyncRequest* req,
                                                v1::ErrReply* rep) {
   return Deferred(
       ctx, req, [req](Call&) { return CheckIno(req->ino()) == 0; },
-      [req, rep](Call& call) {
+      [this, req, rep](Call& call) {
         if (int err = CheckIno(req->ino())) return Refuse(err, rep);
-        return Answer("fsync", call.volume->Fsync(req->ino()), rep);
+        return Answer("fsync", CommitDurably(call, req->ino()), rep);
       });
 }
 

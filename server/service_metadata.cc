@@ -43,14 +43,16 @@ grpc::ServerUnaryReactor* VolumeService::GetAttr(grpc::CallbackServerContext* ct
 
 grpc::ServerUnaryReactor* VolumeService::SetAttr(grpc::CallbackServerContext* ctx,
                                                  const v1::SetAttrRequest* req, v1::AttrReply* rep) {
-  return Inline(ctx, req, [&](Call& call) {
-    int err = FirstError({CheckIno(req->ino()), CheckSetAttr(req->valid(), req->size(), req->atime().nsec(),
-                                                             req->mtime().nsec())});
-    if (err) return Refuse(err, rep);
-    auto changed = call.volume->SetAttr(call.op, call.caller, req->ino(), ToSetAttrIn(*req));
-    if (changed.ok()) Publish(call, {InodeNote(req->ino())});
-    return Answer("setattr", std::move(changed), rep);
-  });
+  return Inline(ctx, req, [&](Call& call) { return ApplySetAttr(call, *req, rep); });
+}
+
+grpc::Status VolumeService::ApplySetAttr(Call& call, const v1::SetAttrRequest& req, v1::AttrReply* rep) {
+  int err = FirstError(
+      {CheckIno(req.ino()), CheckSetAttr(req.valid(), req.size(), req.atime().nsec(), req.mtime().nsec())});
+  if (err) return Refuse(err, rep);
+  auto changed = call.volume->SetAttr(call.op, call.caller, req.ino(), ToSetAttrIn(req));
+  if (changed.ok()) Publish(call, {InodeNote(req.ino())});
+  return Answer("setattr", std::move(changed), rep);
 }
 
 grpc::ServerUnaryReactor* VolumeService::Create(grpc::CallbackServerContext* ctx, const v1::CreateRequest* req,

@@ -28,6 +28,18 @@ bool Session::TakeWritten(uint64_t fh) {
   return written_.erase(fh) > 0 || restored_;
 }
 
+std::unordered_set<uint64_t> Session::ClearWritten() {
+  std::unordered_set<uint64_t> cleared;
+  std::lock_guard<std::mutex> lock(written_mu_);
+  cleared.swap(written_);
+  return cleared;
+}
+
+void Session::RestoreWritten(std::unordered_set<uint64_t> handles) {
+  std::lock_guard<std::mutex> lock(written_mu_);
+  written_.merge(handles);
+}
+
 SessionRef& SessionRef::operator=(SessionRef&& o) noexcept {
   if (this != &o) {
     if (s_) s_->in_flight_.fetch_sub(1, std::memory_order_acq_rel);

@@ -47,6 +47,13 @@ class Session {
   // previous run, so all of them sync.
   void MarkWritten(uint64_t fh);
   bool TakeWritten(uint64_t fh);
+  // A durable commit (Fsync, a synced Batch) covers every earlier write of
+  // every handle: ClearWritten() forgets them all, BEFORE the commit (a write
+  // landing meanwhile marks its handle again), and returns what it forgot, so
+  // that a failed commit can hand them back to RestoreWritten(). The
+  // restored-session rule above stays.
+  std::unordered_set<uint64_t> ClearWritten();
+  void RestoreWritten(std::unordered_set<uint64_t> handles);
 
  private:
   friend class SessionTable;

@@ -40,4 +40,13 @@ grpc::Status VolumeService::Begin(const v1::RequestHeader* hdr, Call* call) {
   return grpc::Status::OK;
 }
 
+storage::Status VolumeService::CommitDurably(const Call& call, uint64_t ino) {
+  // Forgotten before the commit: a write that lands meanwhile marks its
+  // handle again, so its close still syncs.
+  auto cleared = call.session->ClearWritten();
+  storage::Status st = call.volume->Fsync(ino);
+  if (!st.ok()) call.session->RestoreWritten(std::move(cleared));
+  return st;
+}
+
 }  // namespace rpuffs::server

@@ -5,8 +5,14 @@
 // service_files.cc and service_dirs.cc.
 //
 // Threading: gRPC's callback API. Handlers run the storage call inline on the
-// gRPC thread, except Fsync, synced Release and Write with sync, which block
-// on fdatasync and run on the WorkerPool, finishing the reactor from there.
+// gRPC thread, except Fsync, synced Release, Write with sync and the Batch
+// that may sync (service_batch.cc), which block on fdatasync and run on the
+// WorkerPool, finishing the reactor from there.
+//
+// Durable commits: a synced RocksDB write makes every earlier write durable.
+// A handle that saw a Write is closed with a synced commit (Release), unless
+// a durable commit of the session (Fsync, Write with sync, Batch with sync)
+// came after its last write: those forget the session's written handles.
 // The store, session table, pool and change feed are not owned and must
 // outlive the gRPC server.
 //
@@ -115,6 +121,9 @@ class VolumeService final : public v1::Volume::CallbackService {
       v1::ErrReply* rep) override;
   grpc::ServerUnaryReactor* Forget(grpc::CallbackServerContext* ctx, const v1::ForgetRequest* req,
       v1::ErrReply* rep) override;
+  // ---- several held-back ops of one session (service_batch.cc)
+  grpc::ServerUnaryReactor* Batch(grpc::CallbackServerContext* ctx, const v1::BatchRequest* req,
+      v1::BatchReply* rep) override;
   // ---- change notices (service_watch.cc)
   grpc::ServerWriteReactor<v1::WatchEvent>* Watch(grpc::CallbackServerContext* ctx,
       const v1::WatchRequest* req) override;
@@ -167,6 +176,18 @@ class VolumeService final : public v1::Volume::CallbackService {
   // session watches (for notices about an inode about to be unlinked or
   // replaced: a racing change makes it a harmless extra notice).
   uint64_t InodeIfWatched(const Call& call, uint64_t parent, const std::string& name);
+  // One op applied as its standalone handler applies it, as call.op and
+  // call.caller: validation, the storage call, change notices, written-handle
+  // bookkeeping, the reply. Shared by the handlers and Batch.
+  grpc::Status ApplyWrite(Call& call, const v1::WriteRequest& req, v1::WriteReply* rep);  // ignores req.sync
+  grpc::Status ApplySetAttr(Call& call, const v1::SetAttrRequest& req, v1::AttrReply* rep);
+  grpc::Status ApplyRelease(Call& call, const v1::ReleaseRequest& req, bool sync, v1::ErrReply* rep);
+  // The durable commit of Fsync (storage Fsync of `ino`, which must exist):
+  // forgets the session's written handles first, hands them back if it fails.
+  storage::Status CommitDurably(const Call& call, uint64_t ino);
+  // Batch: the limits, each op in order, then the sync (service_batch.cc).
+  grpc::Status RunBatch(Call& call, const v1::BatchRequest& req, v1::BatchReply* rep);
+  void RunBatchOp(Call& call, const v1::BatchOp& op, bool batch_syncs, v1::BatchResult* out);
   // fn(call), with an escaping exception logged and answered INTERNAL.
   template <class Fn>
   static grpc::Status Guarded(const std::string& op, Fn& fn, Call& call);

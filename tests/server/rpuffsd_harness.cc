@@ -79,10 +79,10 @@ v1::HelloReply Client::Connect(const std::string& volume, const std::string& tok
   return rep;
 }
 
-v1::RequestHeader Client::Hdr() {
+v1::RequestHeader Client::Hdr(uint64_t count) {
   v1::RequestHeader hdr;
   hdr.set_session_id(session_);
-  hdr.set_seq(++seq_);
+  hdr.set_seq(seq_.fetch_add(count) + 1);
   return hdr;
 }
 

@@ -60,8 +60,9 @@ class Client {
   uint64_t session() const { return session_; }
   void set_session(uint64_t id) { session_ = id; }
 
-  // A header naming the session, with the next sequence number. Thread-safe.
-  v1::RequestHeader Hdr();
+  // A header naming the session, with the next sequence number; Hdr(n)
+  // takes n consecutive ones (a Batch of n ops) and names the first. Thread-safe.
+  v1::RequestHeader Hdr(uint64_t count = 1);
 
   // One unary call; fills req.hdr first unless it is set.
   template <class Req, class Rep>
