@@ -180,6 +180,32 @@ TEST_F(BatchTest, OverLimitBatchesAreRefusedWholeAndApplyNothing) {
   EXPECT_EQ(AttrOf(f.ino).mode() & 07777, 0600u);
 }
 
+TEST_F(BatchTest, HostileOpsGetTheirErrnosAndChangeNothing) {
+  File f = OwnedFile("f", 0, 0644);
+  const uint64_t int64_max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  v1::BatchOp bad_nsec = SetAttrOp(f.ino, v1::SET_MTIME, 0);
+  bad_nsec.mutable_setattr()->mutable_mtime()->set_nsec(2000000000);
+  v1::BatchOp groups = ChmodOp(f.ino, 0600, kOwner);
+  for (int i = 0; i < 70000; ++i) groups.mutable_setattr()->mutable_hdr()->mutable_cred()->add_groups(i);
+  v1::BatchReply rep = SendBatch(client(), MakeBatch(client(), {
+      WriteOp(f.ino, f.fh, int64_max + 1, "x"),
+      WriteOp(f.ino, f.fh, int64_max - 1, "xyz"),
+      WriteOp(std::numeric_limits<uint64_t>::max(), f.fh, 0, "x"),
+      SetAttrOp(f.ino, 0xffffffffu, 0),
+      bad_nsec,
+      ReleaseOp(f.ino, std::numeric_limits<uint64_t>::max()),
+      groups,
+  }));
+  ASSERT_EQ(rep.err(), 0);
+  std::vector<int> want = {EINVAL, EFBIG, ESTALE, EINVAL, EINVAL, EBADF, EPERM};
+  ASSERT_EQ(rep.results_size(), static_cast<int>(want.size()));
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(rep.results(i).err(), want[i]) << "op " << i;
+  v1::Attr a = AttrOf(f.ino);
+  EXPECT_EQ(a.mode() & 07777, 0644u);
+  EXPECT_EQ(a.size(), 0u);
+  EXPECT_TRUE(server_->process().running());
+}
+
 TEST_F(BatchTest, EmptyBatchesAnswerWithoutResults) {
   for (bool sync : {false, true}) {
     v1::BatchReply rep = SendBatch(client(), MakeBatch(client(), {}, sync));

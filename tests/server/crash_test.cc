@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/store.h"
+#include "tests/server/batch_ops.h"
 #include "tests/server/rpuffsd_harness.h"
 
 namespace rpuffs::testing {
@@ -168,6 +169,45 @@ TEST(RpuffsdCrash, SyncWriteIsAnsweredAndSurvivesKillNine) {
   ASSERT_EQ(e.err(), 0);
   EXPECT_EQ(e.attr().size(), contents.size());
   EXPECT_TRUE(client.Read(e.attr().ino(), 0, 0, 1 << 20).data() == contents);
+}
+
+TEST(RpuffsdCrash, SyncedBatchSurvivesKillNine) {
+  TempDir data;
+  const std::string contents = Contents(5);
+  {
+    Rpuffsd server(data.path());
+    ASSERT_TRUE(server.WaitServing()) << server.process().Output();
+    Client client(server.address());
+    ASSERT_EQ(client.Connect().err(), 0);
+    v1::CreateReply f = client.Create(1, "batched");
+    ASSERT_EQ(f.err(), 0);
+    const uint64_t ino = f.attr().ino();
+    v1::BatchReply rep = SendBatch(client, MakeBatch(client, {
+        WriteOp(ino, f.fh(), 0, contents.substr(0, 1000)),
+        WriteOp(ino, f.fh(), 1000, contents.substr(1000)),
+        ChmodOp(ino, 0600),
+        ReleaseOp(ino, f.fh()),
+    }, /*sync=*/true));
+    ASSERT_EQ(rep.err(), 0);
+    ASSERT_EQ(rep.results_size(), 4);
+    for (const auto& r : rep.results()) ASSERT_EQ(r.err(), 0);
+    ASSERT_NO_FATAL_FAILURE(KillNine(server));
+  }
+  {
+    Rpuffsd server(data.path());
+    ASSERT_TRUE(server.WaitServing()) << server.process().Output();
+    Client client(server.address());
+    ASSERT_EQ(client.Connect().err(), 0);
+    v1::EntryReply e = client.Lookup(1, "batched");
+    ASSERT_EQ(e.err(), 0);
+    EXPECT_EQ(e.attr().size(), contents.size());
+    EXPECT_EQ(e.attr().mode() & 07777, 0600u);
+    EXPECT_TRUE(client.Read(e.attr().ino(), 0, 0, 1 << 20).data() == contents);
+    server.process().Signal(SIGTERM);
+    int status = server.process().Wait(seconds(10));
+    ASSERT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << server.process().Output();
+  }
+  ExpectFsckClean(data.path());
 }
 
 }  // namespace

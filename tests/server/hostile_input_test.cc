@@ -269,7 +269,8 @@ grpc::Status SendRaw(const std::string& address, const std::string& method, cons
 
 TEST_F(HostileInputTest, GarbageBytesAreRefusedAndServerSurvives) {
   std::mt19937_64 rng(42);
-  for (const char* method : {"Hello", "GetAttr", "Write", "Readdir", "Rename", "SetXattr", "Forget", "Watch"}) {
+  for (const char* method :
+       {"Hello", "GetAttr", "Write", "Readdir", "Rename", "SetXattr", "Forget", "Batch", "Watch"}) {
     for (size_t size : {1u, 7u, 100u, 5000u}) {
       std::string bytes(size, '\0');
       for (char& c : bytes) c = static_cast<char>(rng());
