@@ -41,6 +41,8 @@ void ToProto(const storage::Attr& in, v1::Attr* out) {
   ToProto(in.mtime, out->mutable_mtime());
   ToProto(in.ctime, out->mutable_ctime());
   out->set_generation(in.generation);
+  // storage::Attr::XattrPresence has proto's XattrPresence values.
+  out->set_xattrs(static_cast<v1::XattrPresence>(in.xattrs));
 }
 
 void ToProto(const storage::DirEntry& in, bool plus, v1::DirEntry* out) {

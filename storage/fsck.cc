@@ -2,6 +2,7 @@
 // Finding kinds: dangling-dentry, dentry-in-non-dir, bad-dentry, wrong-nlink,
 // wrong-dotdot, dir-multiple-links, missing-root, unreferenced-inode,
 // orphan-unheld, orphan-block, block-past-eof, wrong-blocks, orphan-xattr,
+// wrong-xattr-count (only where the inode record knows its count),
 // dangling-handle, counter-mismatch, ino-counter, corrupt-record.
 #include <rocksdb/snapshot.h>
 #include <sys/stat.h>
@@ -30,8 +31,9 @@ struct Dentry {
 struct Scan {
   std::map<Ino, Inode> inodes;
   std::vector<Dentry> dentries;
-  std::set<Ino> orphans, xattr_inos, held;
+  std::set<Ino> orphans, held;
   std::map<Ino, uint64_t> blocks;  // blocks present per inode
+  std::map<Ino, uint32_t> xattrs;  // xattr keys present per inode
   std::map<uint64_t, std::string> counters;
   std::vector<FsckFinding> findings;
   void Report(std::string kind, std::string detail) { findings.push_back({std::move(kind), std::move(detail)}); }
@@ -57,7 +59,7 @@ void ScanMetaKey(Scan& scan, std::string_view key, std::string_view value) {
       return;
     }
     case KeyTag::kOrphan: scan.orphans.insert(id); return;
-    case KeyTag::kXattr: scan.xattr_inos.insert(id); return;
+    case KeyTag::kXattr: scan.xattrs[id]++; return;
     case KeyTag::kHandle:
       if (value.size() == 8) scan.held.insert(GetBE64(value.data()));
       return;
@@ -111,9 +113,13 @@ void CheckInodes(Scan& scan) {
     if (scan.blocks[ino] != inode.alloc_blocks)
       scan.Report("wrong-blocks", id + " records " + std::to_string(inode.alloc_blocks) + " blocks, has " +
                                       std::to_string(scan.blocks[ino]));
+    uint32_t keys = scan.xattrs.count(ino) ? scan.xattrs[ino] : 0;
+    if (inode.xattr_count != Inode::kXattrsUnknown && inode.xattr_count != keys)
+      scan.Report("wrong-xattr-count", id + " records " + std::to_string(inode.xattr_count) + " xattrs, has " +
+                                           std::to_string(keys));
   }
-  for (Ino ino : scan.xattr_inos)
-    if (scan.inodes.count(ino) == 0) scan.Report("orphan-xattr", "inode " + std::to_string(ino));
+  for (const auto& entry : scan.xattrs)
+    if (scan.inodes.count(entry.first) == 0) scan.Report("orphan-xattr", "inode " + std::to_string(entry.first));
   for (Ino ino : scan.held)
     if (scan.inodes.count(ino) == 0) scan.Report("dangling-handle", "inode " + std::to_string(ino));
 }

@@ -9,8 +9,10 @@
 namespace rpuffs::storage {
 namespace {
 
-constexpr char kInodeVersion = 1;
-constexpr char kOutcomeVersion = 1;
+constexpr char kInodeV1 = 1;
+constexpr char kInodeVersion = 2;  // v1 + xattr count after the parent
+constexpr char kOutcomeV1 = 1;
+constexpr char kOutcomeVersion = 2;  // v1 + xattr presence at the end
 constexpr size_t kAttrBytes = 8 + 4 * 4 + 8 * 4 + 3 * 12 + 8;
 
 void PutTime(std::string* out, const Timespec& t) {
@@ -78,6 +80,11 @@ Attr Inode::ToAttr(uint32_t block_size) const {
   a.mtime = mtime;
   a.ctime = ctime;
   a.generation = generation;
+  if (xattr_count == kXattrsUnknown) {
+    a.xattrs = Attr::XattrPresence::kUnknown;
+  } else {
+    a.xattrs = xattr_count == 0 ? Attr::XattrPresence::kNone : Attr::XattrPresence::kSome;
+  }
   return a;
 }
 
@@ -86,12 +93,23 @@ std::string EncodeInode(const Inode& inode) {
   Attr a = inode.ToAttr(512);  // blocks == alloc_blocks with a 512-byte unit
   PutAttrFields(&out, a);
   PutLE64(&out, inode.parent);
+  PutLE32(&out, inode.xattr_count);
+  out.append(inode.target);
+  return out;
+}
+
+std::string EncodeInodeV1(const Inode& inode) {
+  std::string out(1, kInodeV1);
+  PutAttrFields(&out, inode.ToAttr(512));
+  PutLE64(&out, inode.parent);
   out.append(inode.target);
   return out;
 }
 
 bool DecodeInode(std::string_view value, Ino ino, Inode* out) {
-  if (value.size() < 1 + kAttrBytes + 8 || value[0] != kInodeVersion) return false;
+  const bool v1 = !value.empty() && value[0] == kInodeV1;
+  const size_t fixed = 1 + kAttrBytes + 8 + (v1 ? 0 : 4);
+  if (value.size() < fixed || (!v1 && value[0] != kInodeVersion)) return false;
   Attr a = GetAttrFields(value.data() + 1);
   if (a.ino != ino) return false;
   out->ino = a.ino;
@@ -107,7 +125,8 @@ bool DecodeInode(std::string_view value, Ino ino, Inode* out) {
   out->ctime = a.ctime;
   out->generation = a.generation;
   out->parent = GetLE64(value.data() + 1 + kAttrBytes);
-  out->target.assign(value.substr(1 + kAttrBytes + 8));
+  out->xattr_count = v1 ? Inode::kXattrsUnknown : GetLE32(value.data() + 1 + kAttrBytes + 8);
+  out->target.assign(value.substr(fixed));
   return true;
 }
 
@@ -132,17 +151,23 @@ std::string EncodeOutcome(const Outcome& o) {
   PutLE64(&out, o.fh);
   PutLE32(&out, o.count);
   out.push_back(o.created ? 1 : 0);
+  out.push_back(static_cast<char>(o.attr.xattrs));
   return out;
 }
 
 bool DecodeOutcome(std::string_view value, Outcome* out) {
-  if (value.size() != 1 + 4 + kAttrBytes + 8 + 4 + 1 || value[0] != kOutcomeVersion) return false;
+  constexpr size_t kV1Size = 1 + 4 + kAttrBytes + 8 + 4 + 1;
+  const bool v1 = value.size() == kV1Size && value[0] == kOutcomeV1;
+  if (!v1 && (value.size() != kV1Size + 1 || value[0] != kOutcomeVersion)) return false;
   const char* p = value.data() + 1;
   out->err = static_cast<int>(GetLE32(p));
   out->attr = GetAttrFields(p + 4);
   out->fh = GetLE64(p + 4 + kAttrBytes);
   out->count = GetLE32(p + 4 + kAttrBytes + 8);
   out->created = p[4 + kAttrBytes + 12] != 0;
+  uint8_t presence = v1 ? 0 : static_cast<uint8_t>(p[4 + kAttrBytes + 13]);
+  if (presence > static_cast<uint8_t>(Attr::XattrPresence::kSome)) return false;
+  out->attr.xattrs = static_cast<Attr::XattrPresence>(presence);
   return true;
 }
 

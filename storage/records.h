@@ -2,7 +2,10 @@
 // records, dentry values and retry outcomes, with their binary codecs.
 //
 // Encodings are little-endian, fixed layout with a leading version byte, so a
-// decoder rejects (returns false on) anything truncated or of another version.
+// decoder rejects (returns false on) anything truncated or of an unknown
+// version. Inode records: version 2 adds the xattr count; version 1 (written
+// by older rpuffsd) still decodes, with the count unknown. Outcome records:
+// version 2 adds the attributes' xattr presence; version 1 decodes as unknown.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -29,6 +32,11 @@ struct Inode {
   uint64_t generation = 0;
   Ino parent = 0;             // directories: the directory holding its dentry
   std::string target;         // symlinks: the link text
+  // How many xattr keys ('X'|ino|name) the inode has, changed in the batch
+  // of every SetXattr/RemoveXattr; a new inode has none. kXattrsUnknown for
+  // a record of version 1: then counted at the inode's next xattr change.
+  static constexpr uint32_t kXattrsUnknown = UINT32_MAX;
+  uint32_t xattr_count = 0;
 
   bool is_dir() const;
   bool is_reg() const;
@@ -38,6 +46,9 @@ struct Inode {
 
 std::string EncodeInode(const Inode& inode);
 bool DecodeInode(std::string_view value, Ino ino, Inode* out);
+// The version-1 encoding (no xattr count), as older rpuffsd wrote it: for
+// tests of old volumes only.
+std::string EncodeInodeV1(const Inode& inode);
 
 struct DentryValue {
   Ino ino = 0;

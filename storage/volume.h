@@ -64,6 +64,7 @@ struct Attr {
   uint32_t blksize = 0;
   Timespec atime, mtime, ctime;
   uint64_t generation = 0;
+  enum class XattrPresence : uint8_t { kUnknown, kNone, kSome } xattrs = XattrPresence::kUnknown;  // = proto's
 };
 
 struct Caller {

@@ -1,9 +1,12 @@
-// SetXattr and RemoveXattr: the value under 'X'|ino|name, ctime updated.
+// SetXattr and RemoveXattr: the value under 'X'|ino|name, ctime updated,
+// and the inode's xattr count kept exact in the same batch.
 #include <sys/xattr.h>
 
 #include <cerrno>
+#include <memory>
 
 #include "storage/access.h"
+#include "storage/db.h"
 #include "storage/keys.h"
 #include "storage/volume_impl.h"
 
@@ -13,6 +16,22 @@ namespace {
 Status CheckXattrName(std::string_view name) {
   if (name.empty() || name.size() > kXattrNameMax) return Status(ERANGE);
   if (name.find('\0') != std::string_view::npos) return Status(EINVAL);
+  return Status::Ok();
+}
+
+// An inode of an older volume (count unknown) learns its count at its first
+// xattr change: its keys are counted under its lock, before the change.
+Status KnowXattrCount(VolumeDb& db, Inode* inode) {
+  if (inode->xattr_count != Inode::kXattrsUnknown) return Status::Ok();
+  std::string end = Key1(KeyTag::kXattr, inode->ino + 1);
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper(end);
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(ro, db.meta()));
+  uint32_t count = 0;
+  for (it->Seek(Key1(KeyTag::kXattr, inode->ino)); it->Valid(); it->Next()) ++count;
+  if (Status s = FromRocks(it->status()); !s.ok()) return s;
+  inode->xattr_count = count;
   return Status::Ok();
 }
 
@@ -40,7 +59,9 @@ Status VolumeImpl::SetXattr(const OpId& op, const Caller& c, Ino ino, std::strin
     if (Outcome o = CheckXattrChange(c, inode, name, &key, &exists); o.err) return o;
     if (exists && (flags & XATTR_CREATE)) return Outcome{EEXIST};
     if (!exists && (flags & XATTR_REPLACE)) return Outcome{ENODATA};
+    if (Status s = KnowXattrCount(*db_, &inode); !s.ok()) return Outcome{s.err()};
     m.PutMeta(key, value);
+    if (!exists) inode.xattr_count++;
     inode.ctime = Now();
     m.PutInode(inode);
     return Outcome();
@@ -54,7 +75,9 @@ Status VolumeImpl::RemoveXattr(const OpId& op, const Caller& c, Ino ino, std::st
     bool exists = false;
     if (Outcome o = CheckXattrChange(c, inode, name, &key, &exists); o.err) return o;
     if (!exists) return Outcome{ENODATA};
+    if (Status s = KnowXattrCount(*db_, &inode); !s.ok()) return Outcome{s.err()};
     m.DeleteMeta(key);
+    inode.xattr_count--;
     inode.ctime = Now();
     m.PutInode(inode);
     return Outcome();
