@@ -58,4 +58,10 @@ v1::BatchReply SendBatch(Client& client, const v1::BatchRequest& req) {
   return client.Must(&v1::Volume::Stub::Batch, req, "Batch");
 }
 
+void ExpectAllApplied(const v1::BatchReply& rep, int n) {
+  EXPECT_EQ(rep.err(), 0);
+  EXPECT_EQ(rep.results_size(), n);
+  for (int i = 0; i < rep.results_size(); ++i) EXPECT_EQ(rep.results(i).err(), 0) << "op " << i;
+}
+
 }  // namespace rpuffs::testing

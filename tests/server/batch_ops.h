@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "tests/server/rpuffsd_harness.h"
 
 namespace rpuffs::testing {
@@ -25,5 +27,7 @@ v1::BatchOp ReleaseOp(uint64_t ino, uint64_t fh, uint32_t uid = 0);
 v1::BatchRequest MakeBatch(Client& client, std::vector<v1::BatchOp> ops, bool sync = false);
 // Sends it; a non-OK gRPC status is a test failure (and an empty reply).
 v1::BatchReply SendBatch(Client& client, const v1::BatchRequest& req);
+// Asserts (non-fatally) that the batch answered err 0 with `n` results of err 0.
+void ExpectAllApplied(const v1::BatchReply& rep, int n);
 
 }  // namespace rpuffs::testing

@@ -110,9 +110,7 @@ TEST_F(BatchSyncTest, SyncedBatchCommitsOnceForAllItsOps) {
       ReleaseOp(f.ino, f.fh),
       ReleaseOp(g.ino, g.fh),
   }, /*sync=*/true));
-  ASSERT_EQ(rep.err(), 0);
-  ASSERT_EQ(rep.results_size(), 5);
-  for (const auto& r : rep.results()) EXPECT_EQ(r.err(), 0);
+  ExpectAllApplied(rep, 5);
   EXPECT_EQ(commits(), 1u);
 }
 

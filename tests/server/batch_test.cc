@@ -61,9 +61,8 @@ TEST_F(BatchTest, OpsApplyInOrderEachWithItsResult) {
       SetAttrOp(f.ino, v1::SET_MTIME, 0, kOwner, 0, 1234567),
       ReleaseOp(f.ino, f.fh, kOwner),
   }));
-  ASSERT_EQ(rep.err(), 0);
+  ExpectAllApplied(rep, 4);
   ASSERT_EQ(rep.results_size(), 4);
-  for (const auto& r : rep.results()) EXPECT_EQ(r.err(), 0);
   EXPECT_EQ(rep.results(0).count(), 5u);
   EXPECT_EQ(rep.results(0).attr().size(), 5u);
   EXPECT_EQ(rep.results(0).attr().mode() & 07777, 0755u) << "the write ran first and cleared S_ISUID";
@@ -221,9 +220,7 @@ TEST_F(BatchTest, SyncedBatchAnswersAfterItsOps) {
       ChmodOp(f.ino, 0600, kOwner),
       ReleaseOp(f.ino, f.fh, kOwner),
   }, /*sync=*/true));
-  ASSERT_EQ(rep.err(), 0);
-  ASSERT_EQ(rep.results_size(), 3);
-  for (const auto& r : rep.results()) EXPECT_EQ(r.err(), 0);
+  ExpectAllApplied(rep, 3);
   EXPECT_EQ(client().Read(f.ino, 0, 0, 100).data(), "durable");
   EXPECT_EQ(AttrOf(f.ino).mode() & 07777, 0600u);
 }

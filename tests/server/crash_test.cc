@@ -96,6 +96,22 @@ void ExpectFsckClean(const std::string& dir) {
   EXPECT_TRUE(findings.value().empty());
 }
 
+// Restarts rpuffsd on `dir`: file `name` in the root holds `contents` (and
+// has permission bits `mode` unless 0); then stops it cleanly.
+void ExpectAfterRestart(const std::string& dir, const std::string& name, const std::string& contents,
+                        uint32_t mode = 0) {
+  Rpuffsd server(dir);
+  ASSERT_TRUE(server.WaitServing()) << server.process().Output();
+  Client client(server.address());
+  ASSERT_EQ(client.Connect().err(), 0);
+  v1::EntryReply e = client.Lookup(1, name);
+  ASSERT_EQ(e.err(), 0) << name;
+  EXPECT_EQ(e.attr().size(), contents.size());
+  if (mode != 0) EXPECT_EQ(e.attr().mode() & 07777, mode);
+  EXPECT_TRUE(client.Read(e.attr().ino(), 0, 0, 1 << 20).data() == contents) << "contents of " << name;
+  EXPECT_TRUE(StoppedCleanly(server.process())) << server.process().Output();
+}
+
 TEST(RpuffsdCrash, KillNineKeepsEveryAcknowledgedFsync) {
   TempDir data;
   int acknowledged = 0;
@@ -120,9 +136,7 @@ TEST(RpuffsdCrash, KillNineKeepsEveryAcknowledgedFsync) {
       EXPECT_EQ(e.attr().size(), want.size()) << i;
       EXPECT_TRUE(client.Read(e.attr().ino(), 0, 0, 1 << 20).data() == want) << "contents of f" << i;
     }
-    server.process().Signal(SIGTERM);
-    int status = server.process().Wait(seconds(10));
-    ASSERT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << server.process().Output();
+    ASSERT_TRUE(StoppedCleanly(server.process())) << server.process().Output();
   }
   ExpectFsckClean(data.path());
 }
@@ -133,9 +147,7 @@ TEST(RpuffsdCrash, SigtermDuringWritesExitsZeroAndLeavesConsistentVolume) {
   ASSERT_TRUE(server.WaitServing()) << server.process().Output();
   Writer writer(server.address());
   ASSERT_TRUE(writer.StartAndWaitFor(10));
-  server.process().Signal(SIGTERM);
-  int status = server.process().Wait(seconds(10));
-  EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << server.process().Output();
+  EXPECT_TRUE(StoppedCleanly(server.process())) << server.process().Output();
   writer.Join();
   ExpectFsckClean(data.path());
 }
@@ -161,14 +173,7 @@ TEST(RpuffsdCrash, SyncWriteIsAnsweredAndSurvivesKillNine) {
     EXPECT_EQ(rep.attr().size(), contents.size());
     ASSERT_NO_FATAL_FAILURE(KillNine(server));
   }
-  Rpuffsd server(data.path());
-  ASSERT_TRUE(server.WaitServing()) << server.process().Output();
-  Client client(server.address());
-  ASSERT_EQ(client.Connect().err(), 0);
-  v1::EntryReply e = client.Lookup(1, "synced");
-  ASSERT_EQ(e.err(), 0);
-  EXPECT_EQ(e.attr().size(), contents.size());
-  EXPECT_TRUE(client.Read(e.attr().ino(), 0, 0, 1 << 20).data() == contents);
+  ExpectAfterRestart(data.path(), "synced", contents);
 }
 
 TEST(RpuffsdCrash, SyncedBatchSurvivesKillNine) {
@@ -188,25 +193,11 @@ TEST(RpuffsdCrash, SyncedBatchSurvivesKillNine) {
         ChmodOp(ino, 0600),
         ReleaseOp(ino, f.fh()),
     }, /*sync=*/true));
-    ASSERT_EQ(rep.err(), 0);
-    ASSERT_EQ(rep.results_size(), 4);
-    for (const auto& r : rep.results()) ASSERT_EQ(r.err(), 0);
+    ExpectAllApplied(rep, 4);
+    ASSERT_FALSE(HasFailure());
     ASSERT_NO_FATAL_FAILURE(KillNine(server));
   }
-  {
-    Rpuffsd server(data.path());
-    ASSERT_TRUE(server.WaitServing()) << server.process().Output();
-    Client client(server.address());
-    ASSERT_EQ(client.Connect().err(), 0);
-    v1::EntryReply e = client.Lookup(1, "batched");
-    ASSERT_EQ(e.err(), 0);
-    EXPECT_EQ(e.attr().size(), contents.size());
-    EXPECT_EQ(e.attr().mode() & 07777, 0600u);
-    EXPECT_TRUE(client.Read(e.attr().ino(), 0, 0, 1 << 20).data() == contents);
-    server.process().Signal(SIGTERM);
-    int status = server.process().Wait(seconds(10));
-    ASSERT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << server.process().Output();
-  }
+  ExpectAfterRestart(data.path(), "batched", contents, 0600);
   ExpectFsckClean(data.path());
 }
 

@@ -1,5 +1,8 @@
 #include "tests/server/rpuffsd_harness.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,6 +23,12 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
 }  // namespace
 
 std::string RpuffsdPath() { return BinaryPath("server/rpuffsd"); }
+
+bool StoppedCleanly(Subprocess& p) {
+  p.Signal(SIGTERM);
+  int status = p.Wait(std::chrono::seconds(10));
+  return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
 
 Rpuffsd::Rpuffsd(const std::string& data_dir, std::vector<std::string> extra_args)
     : data_dir_(data_dir), extra_args_(std::move(extra_args)) {

@@ -26,6 +26,9 @@ namespace rpuffs::testing {
 
 std::string RpuffsdPath();
 
+// SIGTERM to `p`; true if it then exits with status 0 within 10 s.
+bool StoppedCleanly(Subprocess& p);
+
 class Rpuffsd {
  public:
   // Starts rpuffsd --data data_dir --listen 127.0.0.1:<free port> + extra_args.

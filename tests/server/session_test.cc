@@ -13,12 +13,6 @@ namespace {
 using std::chrono::seconds;
 using Stub = v1::Volume::Stub;
 
-bool StoppedCleanly(Subprocess& p) {
-  p.Signal(SIGTERM);
-  int status = p.Wait(seconds(10));
-  return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 TEST(RpuffsdSession, ExpiredSessionReleasesUnlinkedOpenFile) {
   TempDir data;
   Rpuffsd server(data.path(), {"--lease-ms", "300"});

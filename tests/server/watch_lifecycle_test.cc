@@ -189,9 +189,7 @@ TEST_F(WatchLifecycleTest, SigtermWithOpenWatchesExitsZero) {
   WatchStream stalled(server_->address(), stalled_client.session(), /*small_window=*/true);
   for (int i = 0; i < 500; ++i) NewFile(Name(i, 200));
 
-  server_->process().Signal(SIGTERM);
-  int status = server_->process().Wait(seconds(10));
-  EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) << server_->process().Output();
+  EXPECT_TRUE(StoppedCleanly(server_->process())) << server_->process().Output();
   auto st = reading->Finished();
   ASSERT_TRUE(st.has_value());
   EXPECT_TRUE(st->ok()) << st->error_code() << " " << st->error_message();
