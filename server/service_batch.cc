@@ -24,7 +24,8 @@
 //   handles). Its failure is the reply's err, the results stay.
 //
 // Threading: on the worker pool when it syncs, holds a release (which may
-// sync) or carries more than 1 MiB of data; else inline on the gRPC thread.
+// sync), carries more than 1 MiB of data or more than kInlineOps ops; else
+// inline on the gRPC thread.
 // call.op and call.caller are those of the op running.
 #include <cerrno>
 #include <cstdint>
@@ -41,6 +42,7 @@ namespace {
 
 constexpr int kMaxBatchOps = 1024;
 constexpr uint64_t kMaxBatchData = uint64_t{4} << 20;
+constexpr int kInlineOps = 64;  // more would hold a gRPC thread for milliseconds
 
 // 0, or EINVAL when the batch breaks one of the limits above.
 int CheckBatch(const v1::BatchRequest& req) {
@@ -60,7 +62,7 @@ int CheckBatch(const v1::BatchRequest& req) {
 
 // Whether the batch may wait for fdatasync or is large: it runs on the pool.
 bool RunsOnPool(const v1::BatchRequest& req) {
-  if (req.sync()) return true;
+  if (req.sync() || req.ops_size() > kInlineOps) return true;
   uint64_t data = 0;
   for (const v1::BatchOp& op : req.ops()) {
     if (op.has_release()) return true;

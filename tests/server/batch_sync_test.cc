@@ -139,6 +139,14 @@ TEST_F(BatchSyncTest, UnsyncedBatchReleaseOfAWrittenHandleSyncsAsRelease) {
   EXPECT_EQ(commits(), 1u);
 }
 
+TEST_F(BatchSyncTest, SyncOfAWriteOpIsIgnored) {
+  File f = NewFile("f");
+  v1::BatchOp op = WriteOp(f.ino, 0, 0, "ff");  // no handle: its close would not sync either
+  op.mutable_write()->set_sync(true);
+  ExpectAllApplied(SendBatch(*client_, MakeBatch(*client_, {op})), 1);
+  EXPECT_EQ(commits(), 0u);
+}
+
 TEST_F(BatchSyncTest, WriteDataOverFourMiBIsRefusedWhole) {
   File f = NewFile("f");
   const std::string mib(1 << 20, 'm');
