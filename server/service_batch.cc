@@ -11,7 +11,9 @@
 //   Write answers that with INVALID_ARGUMENT; a batch refuses all its limits
 //   one way); a non-zero seq whose ops' seqs would wrap past 2^64.
 // - Per op (results[i]): the op's own errno. EINVAL for an op with no oneof
-//   set or without its own hdr (its credentials). Op i runs as OpId
+//   set, and for a write or setattr without its own hdr (its credentials:
+//   never borrowed from the outer hdr, never defaulted to root); a release
+//   uses no credentials and needs none. Op i runs as OpId
 //   {session, hdr.seq + i}, or seq 0 when hdr.seq is 0, so a replayed batch
 //   applies its writes and setattrs once and gets their first outcomes back
 //   (storage's retry records). A release has no retry record: a replayed
@@ -72,6 +74,7 @@ bool RunsOnPool(const v1::BatchRequest& req) {
 }
 
 // The op's own header (its credentials); nullptr if it has none or no op.
+// A release may have none (Volume::Release takes no caller).
 const v1::RequestHeader* HeaderOf(const v1::BatchOp& op) {
   switch (op.op_case()) {
     case v1::BatchOp::kWrite:
@@ -114,12 +117,12 @@ grpc::Status VolumeService::RunBatch(Call& call, const v1::BatchRequest& req, v1
     const v1::BatchOp& op = req.ops(i);
     v1::BatchResult* out = rep->add_results();
     const v1::RequestHeader* hdr = HeaderOf(op);
-    if (hdr == nullptr) {
+    if (hdr == nullptr && !op.has_release()) {
       out->set_err(EINVAL);
       continue;
     }
     call.op.seq = seq == 0 ? 0 : seq + static_cast<uint64_t>(i);
-    call.caller = ToCaller(*hdr);
+    call.caller = hdr != nullptr ? ToCaller(*hdr) : storage::Caller{};
     RunBatchOp(call, op, req.sync(), out);
   }
   if (!req.sync()) return grpc::Status::OK;

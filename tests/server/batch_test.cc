@@ -103,6 +103,10 @@ TEST_F(BatchTest, FailingOpsDoNotStopTheOthers) {
   v1::BatchOp empty;
   v1::BatchOp headless = ChmodOp(f.ino, 0600);
   headless.mutable_setattr()->clear_hdr();
+  v1::BatchOp headless_write = WriteOp(f.ino, f.fh, 0, "lost");
+  headless_write.mutable_write()->clear_hdr();
+  v1::BatchOp headless_release = ReleaseOp(f.ino, f.fh);
+  headless_release.mutable_release()->clear_hdr();
   v1::BatchReply rep = SendBatch(client(), MakeBatch(client(), {
       empty,
       headless,
@@ -111,19 +115,23 @@ TEST_F(BatchTest, FailingOpsDoNotStopTheOthers) {
       ReleaseOp(f.ino, f.fh + 1000),
       WriteOp(f.ino, f.fh, 0, "kept"),
       ChmodOp(f.ino, 0604),
+      headless_write,
+      headless_release,
   }));
   ASSERT_EQ(rep.err(), 0);
-  ASSERT_EQ(rep.results_size(), 7);
+  ASSERT_EQ(rep.results_size(), 9);
   EXPECT_EQ(rep.results(0).err(), EINVAL) << "no op set";
-  EXPECT_EQ(rep.results(1).err(), EINVAL) << "no hdr (no credentials)";
+  EXPECT_EQ(rep.results(1).err(), EINVAL) << "setattr without hdr (no credentials)";
   EXPECT_EQ(rep.results(2).err(), ESTALE);
   EXPECT_EQ(rep.results(3).err(), ESTALE);
   EXPECT_EQ(rep.results(4).err(), EBADF);
   EXPECT_EQ(rep.results(5).err(), 0);
   EXPECT_EQ(rep.results(6).err(), 0);
+  EXPECT_EQ(rep.results(7).err(), EINVAL) << "write without hdr (no credentials)";
+  EXPECT_EQ(rep.results(8).err(), 0) << "a release needs no credentials";
   v1::Attr a = AttrOf(f.ino);
   EXPECT_EQ(a.mode() & 07777, 0604u);
-  EXPECT_EQ(a.size(), 4u);
+  EXPECT_EQ(client().Read(f.ino, 0, 0, 100).data(), "kept");
 }
 
 TEST_F(BatchTest, ReplayWithTheSameSeqAppliesOnceAndAnswersTheSame) {
