@@ -15,9 +15,9 @@
 //   never borrowed from the outer hdr, never defaulted to root); a release
 //   uses no credentials and needs none. Op i runs as OpId
 //   {session, hdr.seq + i}, or seq 0 when hdr.seq is 0, so a replayed batch
-//   applies its writes and setattrs once and gets their first outcomes back
-//   (storage's retry records). A release has no retry record: a replayed
-//   release answers EBADF, as a retried standalone Release does.
+//   applies its ops once and gets their first outcomes back (storage's retry
+//   records; for releases the session's, in memory: after a server restart
+//   a replayed release answers EBADF).
 // - A release inside a batch with sync does not sync itself: the batch's
 //   commit follows every op. Without sync, a release of a written handle
 //   syncs as the standalone Release does.

@@ -2,6 +2,8 @@
 // fallocate, statfs.
 #include <fcntl.h>
 
+#include <optional>
+
 #include "server/convert.h"
 #include "server/validate.h"
 #include "server/volume_service.h"
@@ -39,7 +41,14 @@ grpc::ServerUnaryReactor* VolumeService::Release(grpc::CallbackServerContext* ct
 }
 
 grpc::Status VolumeService::ApplyRelease(Call& call, const v1::ReleaseRequest& req, bool sync, v1::ErrReply* rep) {
-  return Answer("release", call.volume->Release(call.session->id(), req.fh(), sync), rep);
+  // A retry (or a replayed Batch) is answered as the first attempt was.
+  const uint64_t seq = call.op.seq;
+  if (std::optional<int> first = seq != 0 ? call.session->ReleaseOutcome(seq) : std::nullopt) {
+    return Refuse(*first, rep);
+  }
+  grpc::Status st = Answer("release", call.volume->Release(call.session->id(), req.fh(), sync), rep);
+  if (seq != 0) call.session->RecordRelease(seq, rep->err());
+  return st;
 }
 
 grpc::ServerUnaryReactor* VolumeService::Read(grpc::CallbackServerContext* ctx, const v1::ReadRequest* req,

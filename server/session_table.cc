@@ -8,6 +8,11 @@
 namespace rpuffs::server {
 
 void Session::Ack(uint64_t acked_below) {
+  if (any_released_.load(std::memory_order_relaxed)) {
+    std::lock_guard<std::mutex> lock(released_mu_);
+    released_.erase(released_.begin(), released_.lower_bound(acked_below));
+    any_released_.store(!released_.empty(), std::memory_order_relaxed);
+  }
   uint64_t sent = acked_sent_.load(std::memory_order_relaxed);
   if (acked_below < sent + kAckStride) return;
   // Only the thread that advances the watermark tells storage.
@@ -38,6 +43,21 @@ std::unordered_set<uint64_t> Session::ClearWritten() {
 void Session::RestoreWritten(std::unordered_set<uint64_t> handles) {
   std::lock_guard<std::mutex> lock(written_mu_);
   written_.merge(handles);
+}
+
+std::optional<int> Session::ReleaseOutcome(uint64_t seq) {
+  if (!any_released_.load(std::memory_order_acquire)) return std::nullopt;
+  std::lock_guard<std::mutex> lock(released_mu_);
+  auto it = released_.find(seq);
+  if (it == released_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Session::RecordRelease(uint64_t seq, int err) {
+  std::lock_guard<std::mutex> lock(released_mu_);
+  released_[seq] = err;
+  if (released_.size() > kMaxReleaseRecords) released_.erase(released_.begin());
+  any_released_.store(true, std::memory_order_release);
 }
 
 SessionRef& SessionRef::operator=(SessionRef&& o) noexcept {

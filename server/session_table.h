@@ -16,6 +16,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
+#include <optional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -55,10 +57,21 @@ class Session {
   std::unordered_set<uint64_t> ClearWritten();
   void RestoreWritten(std::unordered_set<uint64_t> handles);
 
+  // Retry records of releases (storage keeps none: Volume::Release takes no
+  // OpId): the errno the release with sequence number `seq` answered, so
+  // that a retry or a replayed Batch gets the same answer without releasing
+  // again. In memory only (after a restart a replay answers EBADF); records
+  // below the client's acked_below are dropped (Ack), and beyond
+  // kMaxReleaseRecords the oldest go. A retry racing the first attempt finds
+  // nothing and answers EBADF.
+  std::optional<int> ReleaseOutcome(uint64_t seq);
+  void RecordRelease(uint64_t seq, int err);
+
  private:
   friend class SessionTable;
   friend class SessionRef;
   static constexpr uint64_t kAckStride = 256;
+  static constexpr size_t kMaxReleaseRecords = 4096;
 
   const uint64_t id_;
   const std::string volume_name_;
@@ -69,6 +82,9 @@ class Session {
   std::atomic<uint64_t> acked_sent_{0};
   std::mutex written_mu_;
   std::unordered_set<uint64_t> written_;  // guarded by written_mu_
+  std::mutex released_mu_;
+  std::map<uint64_t, int> released_;  // seq -> errno; guarded by released_mu_
+  std::atomic<bool> any_released_{false};  // released_ may be non-empty
 };
 
 // Holds a session for the length of one request (keeps it from being reaped).

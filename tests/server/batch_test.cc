@@ -136,16 +136,20 @@ TEST_F(BatchTest, FailingOpsDoNotStopTheOthers) {
 
 TEST_F(BatchTest, ReplayWithTheSameSeqAppliesOnceAndAnswersTheSame) {
   File f = OwnedFile("f", kOwner, 0644);
+  v1::CreateReply second = client().Create(dir(), "f", O_WRONLY);  // a second handle, for the release
+  ASSERT_EQ(second.err(), 0);
   v1::BatchRequest req = MakeBatch(client(), {
       WriteOp(f.ino, f.fh, 0, "abc", kOwner, /*append=*/true),
       ChmodOp(f.ino, 0600, kOwner),
       ChmodOp(f.ino, 0600, kStranger),
+      ReleaseOp(f.ino, second.fh()),
   });
   v1::BatchReply first = SendBatch(client(), req);
   v1::BatchReply again = SendBatch(client(), req);
   ASSERT_EQ(first.err(), 0);
-  ASSERT_EQ(first.results_size(), 3);
+  ASSERT_EQ(first.results_size(), 4);
   EXPECT_EQ(first.results(2).err(), EPERM);
+  EXPECT_EQ(first.results(3).err(), 0);
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(first, again))
       << first.DebugString() << " vs " << again.DebugString();
   EXPECT_EQ(AttrOf(f.ino).size(), 3u) << "the append was applied once";
@@ -155,6 +159,18 @@ TEST_F(BatchTest, ReplayWithTheSameSeqAppliesOnceAndAnswersTheSame) {
   ASSERT_EQ(next.results_size(), 1);
   EXPECT_EQ(next.results(0).err(), 0);
   EXPECT_EQ(client().Read(f.ino, 0, 0, 100).data(), "abcde");
+}
+
+TEST_F(BatchTest, RetriedReleaseAnswersAsTheFirstAttempt) {
+  File f = OwnedFile("f", 0, 0644);
+  v1::ReleaseRequest rel;
+  *rel.mutable_hdr() = client().Hdr();
+  rel.set_ino(f.ino);
+  rel.set_fh(f.fh);
+  EXPECT_EQ(client().Must(&Stub::Release, rel, "Release").err(), 0);
+  EXPECT_EQ(client().Must(&Stub::Release, rel, "Release").err(), 0) << "the retry";
+  // A new release (new seq) of the same handle: it is gone.
+  EXPECT_EQ(client().Release(f.ino, f.fh).err(), EBADF);
 }
 
 TEST_F(BatchTest, OverLimitBatchesAreRefusedWholeAndApplyNothing) {

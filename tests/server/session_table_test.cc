@@ -128,6 +128,43 @@ TEST_F(SessionTableTest, WrittenHandlesAreTakenOnce) {
   EXPECT_FALSE(ref->TakeWritten(8));
 }
 
+TEST_F(SessionTableTest, ClearedWrittenHandlesCanBeRestored) {
+  SessionTable table(milliseconds(60000));
+  auto id = table.Create("default", volume_);
+  ASSERT_TRUE(id.ok());
+  SessionRef ref = table.Acquire(id.value());
+  ASSERT_TRUE(ref);
+  ref->MarkWritten(7);
+  ref->MarkWritten(8);
+  auto cleared = ref->ClearWritten();
+  EXPECT_EQ(cleared.size(), 2u);
+  ref->MarkWritten(9);  // written after the clear
+  EXPECT_FALSE(ref->TakeWritten(7));
+  ref->RestoreWritten(std::move(cleared));
+  EXPECT_TRUE(ref->TakeWritten(7));
+  EXPECT_TRUE(ref->TakeWritten(8));
+  EXPECT_TRUE(ref->TakeWritten(9));
+}
+
+TEST_F(SessionTableTest, ReleaseOutcomesAreKeptUntilAckedAndBounded) {
+  SessionTable table(milliseconds(60000));
+  auto id = table.Create("default", volume_);
+  ASSERT_TRUE(id.ok());
+  SessionRef ref = table.Acquire(id.value());
+  ASSERT_TRUE(ref);
+  EXPECT_FALSE(ref->ReleaseOutcome(5).has_value());
+  ref->RecordRelease(5, 0);
+  ref->RecordRelease(6, EBADF);
+  EXPECT_EQ(ref->ReleaseOutcome(5), 0);
+  EXPECT_EQ(ref->ReleaseOutcome(6), EBADF);
+  ref->Ack(6);  // everything below 6 was answered
+  EXPECT_FALSE(ref->ReleaseOutcome(5).has_value());
+  EXPECT_EQ(ref->ReleaseOutcome(6), EBADF);
+  for (uint64_t seq = 100; seq < 100 + 5000; ++seq) ref->RecordRelease(seq, 0);
+  EXPECT_FALSE(ref->ReleaseOutcome(6).has_value()) << "the oldest went";
+  EXPECT_TRUE(ref->ReleaseOutcome(100 + 4999).has_value());
+}
+
 TEST_F(SessionTableTest, CloseForgetsAndDropsSession) {
   SessionTable table(milliseconds(60000));
   auto id = table.Create("default", volume_);
