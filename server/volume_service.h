@@ -23,7 +23,8 @@
 //
 // Errors: filesystem errors travel in the reply's `err`; gRPC status is
 // UNAUTHENTICATED for a bad token or an unknown/expired session,
-// INVALID_ARGUMENT for a missing header or an over-1-MiB read/write, and
+// INVALID_ARGUMENT for a missing header or an over-1-MiB read/write (a
+// Batch over its limits answers err EINVAL instead: service_batch.cc), and
 // INTERNAL if a handler threw (logged).
 #pragma once
 
