@@ -34,6 +34,13 @@ class SessionTableTest : public ::testing::Test {
     return ids.ok() && std::count(ids.value().begin(), ids.value().end(), id) == 1;
   }
 
+  // A new session of `table` on the volume, acquired (empty on failure).
+  SessionRef NewSession(SessionTable& table) {
+    auto id = table.Create("default", volume_);
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? table.Acquire(id.value()) : SessionRef();
+  }
+
   TempDir dir_;
   std::unique_ptr<storage::Store> store_;
   storage::Volume* volume_ = nullptr;
@@ -118,9 +125,7 @@ TEST_F(SessionTableTest, RestoredSessionsAreLiveAgain) {
 
 TEST_F(SessionTableTest, WrittenHandlesAreTakenOnce) {
   SessionTable table(milliseconds(60000));
-  auto id = table.Create("default", volume_);
-  ASSERT_TRUE(id.ok());
-  SessionRef ref = table.Acquire(id.value());
+  SessionRef ref = NewSession(table);
   ASSERT_TRUE(ref);
   ref->MarkWritten(7);
   EXPECT_TRUE(ref->TakeWritten(7));
@@ -130,9 +135,7 @@ TEST_F(SessionTableTest, WrittenHandlesAreTakenOnce) {
 
 TEST_F(SessionTableTest, ClearedWrittenHandlesCanBeRestored) {
   SessionTable table(milliseconds(60000));
-  auto id = table.Create("default", volume_);
-  ASSERT_TRUE(id.ok());
-  SessionRef ref = table.Acquire(id.value());
+  SessionRef ref = NewSession(table);
   ASSERT_TRUE(ref);
   ref->MarkWritten(7);
   ref->MarkWritten(8);
@@ -148,9 +151,7 @@ TEST_F(SessionTableTest, ClearedWrittenHandlesCanBeRestored) {
 
 TEST_F(SessionTableTest, ReleaseOutcomesAreKeptUntilAckedAndBounded) {
   SessionTable table(milliseconds(60000));
-  auto id = table.Create("default", volume_);
-  ASSERT_TRUE(id.ok());
-  SessionRef ref = table.Acquire(id.value());
+  SessionRef ref = NewSession(table);
   ASSERT_TRUE(ref);
   EXPECT_FALSE(ref->ReleaseOutcome(5).has_value());
   ref->RecordRelease(5, 0);
