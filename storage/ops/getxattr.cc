@@ -22,6 +22,7 @@ Result<std::string> VolumeImpl::GetXattr(const Caller& c, Ino ino, std::string_v
 Result<std::vector<std::string>> VolumeImpl::ListXattr(const Caller& c, Ino ino) {
   Inode inode;
   if (Status s = LoadInode(ino, &inode); !s.ok()) return s;
+  if (inode.xattr_count == 0) return std::vector<std::string>{};  // exact: no scan needed
   std::string prefix = Key1(KeyTag::kXattr, ino);
   std::string end = Key1(KeyTag::kXattr, ino + 1);
   rocksdb::ReadOptions ro;

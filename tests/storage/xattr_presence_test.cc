@@ -90,8 +90,10 @@ TEST_P(XattrPresenceTest, SetMakesSomeAndRemovingTheLastMakesNone) {
   ASSERT_TRUE(v->RemoveXattr(Op(), root, f, "user.a").ok());
   EXPECT_EQ(PresenceOf(f), Presence::kSome);  // security.b is left
   EXPECT_TRUE(FsckNow().empty());             // the count is exactly 1
+  EXPECT_EQ(v->ListXattr(root, f).value(), std::vector<std::string>{"security.b"});
   ASSERT_TRUE(v->RemoveXattr(Op(), root, f, "security.b").ok());
   EXPECT_EQ(PresenceOf(f), Presence::kNone);
+  EXPECT_TRUE(v->ListXattr(root, f).value().empty());
   Reopen();  // persisted, not only cached
   EXPECT_EQ(PresenceOf(f), Presence::kNone);
 }
@@ -146,6 +148,7 @@ TEST_P(XattrPresenceTest, OldRecordSaysUnknownUntilItsNextXattrChange) {
   EXPECT_EQ(PresenceOf(f), Presence::kUnknown);
   EXPECT_EQ(PresenceOf(g), Presence::kUnknown);
   EXPECT_EQ(PresenceOf(kRootIno), Presence::kUnknown);
+  EXPECT_EQ(v->ListXattr(root, f).value(), (std::vector<std::string>{"user.a", "user.b"}));
   EXPECT_TRUE(FsckNow().empty());
   // A rewrite that does not touch xattrs keeps "unknown" (it was not counted).
   ASSERT_TRUE(v->SetAttr(Op(), root, f, SetMode(0600)).ok());
