@@ -82,6 +82,7 @@ class CallState final : public CallControl, public std::enable_shared_from_this<
       : host_(host), rpc_(rpc), req_(std::move(req)), done_(std::move(done)), kind_(kind),
         deadline_(deadline), mutation_(IsMutation(req_)) {
     if constexpr (HasFh<Req>::value) local_fh_ = req_.fh();
+    CaptureInner(req_, &inner_);
   }
 
   void Attempt() {
@@ -105,7 +106,7 @@ class CallState final : public CallControl, public std::enable_shared_from_this<
     SessionState& s = host_->session();
     auto self = this->shared_from_this();
     auto resume = [self](bool ok) { ok ? self->Attempt() : self->Complete(EIO); };
-    if (!s.Stamp(&ticket_, mutation_, kind_ == CallKind::kRecovery, resume)) return false;
+    if (!s.Stamp(&ticket_, mutation_, kind_ == CallKind::kRecovery, resume, SeqCount(req_))) return false;
     auto* hdr = req_.mutable_hdr();
     hdr->set_session_id(ticket_.session_id);
     hdr->set_seq(ticket_.seq);
@@ -120,6 +121,7 @@ class CallState final : public CallControl, public std::enable_shared_from_this<
         req_.set_fh(*fh);
       }
     }
+    if (kind_ == CallKind::kNormal) MapInner(s, inner_, &req_);
     return true;
   }
 
@@ -162,7 +164,10 @@ class CallState final : public CallControl, public std::enable_shared_from_this<
 
   void Complete(int err) {
     if (ticket_.seq != 0) host_->session().EndMutation(ticket_.seq);
-    if (kind_ == CallKind::kNormal) AfterReply(host_->session(), req_, rep_, err, local_fh_);
+    if (kind_ == CallKind::kNormal) {
+      AfterReply(host_->session(), req_, rep_, err, local_fh_);
+      AfterInner(host_->session(), req_, inner_);
+    }
     Done<Rep> done = std::move(done_);
     done_ = nullptr;
     if (done) done(err, rep_);
@@ -183,6 +188,7 @@ class CallState final : public CallControl, public std::enable_shared_from_this<
   Clock::time_point deadline_;
   bool mutation_;
   uint64_t local_fh_ = 0;
+  InnerHandles inner_;
   Ticket ticket_;
   int session_losses_ = 0;
   std::chrono::milliseconds backoff_{10};

@@ -4,7 +4,9 @@
 // - HasFh: it names an open handle, which callers give as a local handle id
 //   (session.h) and the call rewrites to the current server handle;
 // - IsMutation: it needs a sequence number (idempotency key);
-// - AfterReply: the handle table follows Open, Create and Release.
+// - AfterReply: the handle table follows Open, Create and Release;
+// - a Batch carries several mutations (SeqCount sequence numbers) and
+//   handles inside its ops (InnerHandles).
 // Pure functions; the SessionState they touch is thread-safe.
 #pragma once
 
@@ -13,6 +15,7 @@
 #include <cerrno>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "client/remote/session.h"
 #include "proto/rpuffs.pb.h"
@@ -47,6 +50,48 @@ inline bool IsMutation(const v1::FallocateRequest&) { return true; }
 inline bool IsMutation(const v1::SetXattrRequest&) { return true; }
 inline bool IsMutation(const v1::RemoveXattrRequest&) { return true; }
 inline bool IsMutation(const v1::OpenRequest& r) { return (r.flags() & O_TRUNC) != 0; }
+// Every op a batch may carry is a mutation; op i uses seq + i.
+inline bool IsMutation(const v1::BatchRequest& r) { return r.ops_size() > 0; }
+
+inline uint64_t SeqCount(const google::protobuf::Message&) { return 1; }
+inline uint64_t SeqCount(const v1::BatchRequest& r) { return r.ops_size() > 0 ? r.ops_size() : 1; }
+
+// The handle an op of a batch names (a local id until stamped), or 0.
+inline uint64_t OpFh(const v1::BatchOp& op) {
+  switch (op.op_case()) {
+    case v1::BatchOp::kWrite: return op.write().fh();
+    case v1::BatchOp::kSetattr: return op.setattr().fh();
+    case v1::BatchOp::kRelease: return op.release().fh();
+    default: return 0;
+  }
+}
+inline void SetOpFh(v1::BatchOp* op, uint64_t fh) {
+  switch (op->op_case()) {
+    case v1::BatchOp::kWrite: return op->mutable_write()->set_fh(fh);
+    case v1::BatchOp::kSetattr: return op->mutable_setattr()->set_fh(fh);
+    case v1::BatchOp::kRelease: return op->mutable_release()->set_fh(fh);
+    default: return;
+  }
+}
+
+// The local handle ids inside a request's ops, kept from construction so
+// every attempt maps them to the current session's server handles.
+struct InnerHandles {
+  std::vector<uint64_t> locals;  // one per op (0: none)
+};
+inline void CaptureInner(const google::protobuf::Message&, InnerHandles*) {}
+inline void CaptureInner(const v1::BatchRequest& r, InnerHandles* h) {
+  for (const auto& op : r.ops()) h->locals.push_back(OpFh(op));
+}
+inline void MapInner(const SessionState&, const InnerHandles&, google::protobuf::Message*) {}
+// A handle without a server handle (lost in a session change) becomes 0:
+// the op then fails on its own (or, for a release, is a no-op).
+inline void MapInner(const SessionState& s, const InnerHandles& h, v1::BatchRequest* r) {
+  for (int i = 0; i < r->ops_size() && i < static_cast<int>(h.locals.size()); ++i) {
+    if (h.locals[i] == 0) continue;
+    SetOpFh(r->mutable_ops(i), s.ServerFh(h.locals[i]).value_or(0));
+  }
+}
 
 // The flags a new session re-opens a handle with: same access mode and
 // O_APPEND, never anything that changes the file.
@@ -78,6 +123,14 @@ inline void AfterReply(SessionState& s, const v1::CreateRequest& req, v1::Create
 inline void AfterReply(SessionState& s, const v1::ReleaseRequest&, v1::ErrReply&, int,
                        uint64_t local) {
   s.RemoveHandle(local);
+}
+
+// Released handles of a batch: gone too, whatever happened.
+inline void AfterInner(SessionState&, const google::protobuf::Message&, const InnerHandles&) {}
+inline void AfterInner(SessionState& s, const v1::BatchRequest& r, const InnerHandles& h) {
+  for (int i = 0; i < r.ops_size() && i < static_cast<int>(h.locals.size()); ++i) {
+    if (r.ops(i).op_case() == v1::BatchOp::kRelease && h.locals[i] != 0) s.RemoveHandle(h.locals[i]);
+  }
 }
 
 }  // namespace rpuffs::remote

@@ -50,5 +50,6 @@ inline const Rpc<v1::ListXattrRequest, v1::ListXattrReply> kListXattr{&StubAsync
 inline const Rpc<v1::RemoveXattrRequest, v1::ErrReply> kRemoveXattr{&StubAsync::RemoveXattr,
                                                                   "RemoveXattr"};
 inline const Rpc<v1::ForgetRequest, v1::ErrReply> kForget{&StubAsync::Forget, "Forget"};
+inline const Rpc<v1::BatchRequest, v1::BatchReply> kBatch{&StubAsync::Batch, "Batch"};
 
 }  // namespace rpuffs::remote

@@ -13,7 +13,7 @@ uint64_t SessionState::id() const {
   return id_;
 }
 
-bool SessionState::Stamp(Ticket* t, bool mutation, bool bypass_gate, Waiter w) {
+bool SessionState::Stamp(Ticket* t, bool mutation, bool bypass_gate, Waiter w, uint64_t seqs) {
   std::lock_guard<std::mutex> lock(mu_);
   if (recovering_ && !bypass_gate) {
     waiters_.push_back(std::move(w));
@@ -21,7 +21,10 @@ bool SessionState::Stamp(Ticket* t, bool mutation, bool bypass_gate, Waiter w) {
   }
   if (mutation && (t->seq == 0 || t->session_id != id_)) {
     if (t->seq != 0) in_flight_.erase(t->seq);
-    t->seq = next_seq_++;
+    t->seq = next_seq_;
+    next_seq_ += seqs == 0 ? 1 : seqs;
+    // The first stands for all: the others are above it, so acked_below
+    // stays at or below each of them until End.
     in_flight_.insert(t->seq);
   }
   t->session_id = id_;

@@ -50,8 +50,10 @@ class SessionState {
 
   // Fills *t for a new attempt and returns true, or parks `w` (returns false)
   // while recovery runs and `bypass_gate` is false. A mutation keeps its seq
-  // while the session id stays; under a new session it gets a fresh one.
-  bool Stamp(Ticket* t, bool mutation, bool bypass_gate, Waiter w);
+  // while the session id stays; under a new session it gets a fresh one. A
+  // call that carries `seqs` mutations (a Batch) takes that many consecutive
+  // numbers, t->seq being the first; they count as in flight until End.
+  bool Stamp(Ticket* t, bool mutation, bool bypass_gate, Waiter w, uint64_t seqs = 1);
   uint64_t AckedBelow() const;
   void EndMutation(uint64_t seq);
 

@@ -14,6 +14,8 @@ namespace {
 using puffs::OpenFile;
 using puffs::Request;
 
+bool ForWriting(int flags) { return (flags & O_ACCMODE) != O_RDONLY; }
+
 int Open(RemoteFs& fs, Request& r, Ino ino, OpenFile* of) {
   v1::OpenRequest req;
   req.set_ino(fs.ToServer(ino));
@@ -26,6 +28,9 @@ int Open(RemoteFs& fs, Request& r, Ino ino, OpenFile* of) {
   if (rep.attr().ino() != 0) fs.Seen(rep.attr());
   of->fh = rep.fh();
   fs.Opened(of->fh);
+  if (fs.write_behind() && ForWriting(of->flags)) {
+    fs.held().OpenedForWrite(fs.ToServer(ino), rep.attr().ino() != 0 ? &rep.attr() : nullptr, of->fh);
+  }
   return 0;
 }
 
@@ -48,6 +53,7 @@ int Create(RemoteFs& fs, Request& r, Ino parent, const std::string& name, mode_t
   if (rep.created()) fs.Created(rep.attr().ino());
   of->fh = rep.fh();
   fs.Opened(of->fh);
+  if (fs.write_behind() && ForWriting(of->flags)) fs.held().OpenedForWrite(rep.attr().ino(), &rep.attr(), of->fh);
   if (int err = fs.FillEntry("Create", rep.attr(), parent, name, out); err != 0) return err;
   fs.Seen(rep.attr());
   return 0;
@@ -78,7 +84,7 @@ int Write(RemoteFs& fs, Request& r, Ino ino, const char* data, size_t size, off_
   fs.MarkDirty(of.fh);
   if (fs.write_behind()) {
     *written = req.data().size();
-    return fs.StartWrite(r, std::move(req));
+    return fs.WriteBehindWrite(r, std::move(req));
   }
   v1::WriteReply rep;
   if (int err = fs.Rpc(r, remote::kWrite, std::move(req), &rep); err != 0) return err;
@@ -88,6 +94,12 @@ int Write(RemoteFs& fs, Request& r, Ino ino, const char* data, size_t size, off_
 }
 
 int Fsync(RemoteFs& fs, Request& r, Ino ino, bool datasync, uint64_t fh) {
+  if (fs.write_behind()) {
+    // What is held goes with the durable commit, in one call.
+    int err = fs.SendHeld(r, true);
+    int held_err = fh != 0 ? fs.TakeWriteError(fh) : 0;
+    return held_err != 0 ? held_err : err;
+  }
   v1::FsyncRequest req;
   req.set_ino(fs.ToServer(ino));
   req.set_fh(fh);
@@ -102,6 +114,14 @@ int Release(RemoteFs& fs, Request& r, Ino ino, OpenFile& of) {
   v1::ReleaseRequest req;
   req.set_ino(fs.ToServer(ino));
   req.set_fh(of.fh);
+  if (fs.write_behind()) {
+    // Nothing waits for a release: it goes with the next batch.
+    if (ForWriting(of.flags)) fs.held().ClosedForWrite(req.ino(), of.fh);
+    fs.HoldRelease(std::move(req));
+    fs.TakeWriteError(of.fh);
+    fs.Closed(of.fh);
+    return 0;
+  }
   int err = fs.Rpc(r, remote::kRelease, std::move(req), static_cast<v1::ErrReply*>(nullptr));
   fs.TakeWriteError(of.fh);  // too late to report: flush already did
   fs.Closed(of.fh);
@@ -129,9 +149,16 @@ void AddFileOps(RemoteFs& fs, puffs::Ops* ops) {
   ops->create = std::bind(Create, std::ref(fs), _1, _2, _3, _4, _5, _6);
   ops->read = std::bind(Read, std::ref(fs), _1, _2, _3, _4, _5, _6);
   ops->write = std::bind(Write, std::ref(fs), _1, _2, _3, _4, _5, _6, _7);
-  // close() returns only once what this handle wrote is durable.
+  // close() returns only once what this handle wrote is durable, and
+  // everything held (this mount's changes to the file) is on the server.
   ops->flush = [&fs](Request& r, Ino ino, OpenFile& of) {
-    return fs.TakeDirty(of.fh) ? Fsync(fs, r, ino, false, of.fh) : 0;
+    bool dirty = fs.TakeDirty(of.fh);
+    if (fs.write_behind() && (dirty || fs.held().HasChanges())) {
+      int err = fs.SendHeld(r, dirty);
+      int held_err = fs.TakeWriteError(of.fh);
+      return held_err != 0 ? held_err : err;
+    }
+    return dirty ? Fsync(fs, r, ino, false, of.fh) : 0;
   };
   ops->release = std::bind(Release, std::ref(fs), _1, _2, _3);
   ops->fsync = [&fs](Request& r, Ino ino, bool datasync, OpenFile& of) {

@@ -23,10 +23,16 @@ RemoteFs::RemoteFs(std::unique_ptr<remote::RemoteVolume> volume, puffs::EventLoo
       write_behind_(settings.write_behind ? std::make_unique<WriteBehind>(kWriteBehindBytes)
                                           : nullptr),
       queue_(std::make_unique<CompletionQueue>(loop)), volume_(std::move(volume)),
-      dirs_(settings.entry_timeout), loop_(loop) {}
+      dirs_(settings.entry_timeout), loop_(loop) {
+  // Replies sent once nothing was held or in flight: the shadows follow them.
+  OnAttr([this](Ino, const v1::Attr& a, double) {
+    if (write_behind_ && write_behind_->idle()) held_.Refresh(a);
+  });
+}
 
 RemoteFs::~RemoteFs() {
   if (echo_timer_ != 0) loop_.CancelTimer(echo_timer_);
+  if (held_timer_ != 0) loop_.CancelTimer(held_timer_);
   // Cancels and drains every call first: no callback may push afterwards.
   volume_.reset();
   queue_.reset();

@@ -66,6 +66,7 @@
 #include "client/rpuffs/completion_queue.h"
 #include "client/rpuffs/dir_attrs.h"
 #include "client/rpuffs/dir_cache.h"
+#include "client/rpuffs/held_ops.h"
 #include "client/rpuffs/kernel_grants.h"
 #include "client/rpuffs/write_behind.h"
 
@@ -125,10 +126,24 @@ class RemoteFs {
   template <class Req, class Rep>
   int Rpc(puffs::Request& r, const remote::Rpc<Req, Rep>& rpc, Req req, Rep* rep);
 
-  // With write-behind on: starts the write and returns once it is under
-  // way (0), or the handle's sticky error. May suspend (ordering, budget).
+  // With write-behind on: holds the write (held_ops.h) or starts it, and
+  // returns once it is held or under way (0), or the handle's sticky error.
+  // May suspend (ordering, budget).
   bool write_behind() const { return write_behind_ != nullptr; }
-  int StartWrite(puffs::Request& r, v1::WriteRequest req);
+  int WriteBehindWrite(puffs::Request& r, v1::WriteRequest req);
+
+  // ---- held ops (held_ops.h; held_send.cc). Only with write-behind on.
+  HeldOps& held() { return held_; }
+  // Holds a setattr HeldOps::CanHoldSetAttr allowed; fills *out with the
+  // predicted attributes, attribute timeout 0.
+  int HoldSetAttr(puffs::Request& r, v1::SetAttrRequest req, uint64_t owner_fh, puffs::AttrOut* out);
+  // Holds a release; sends the held ops once enough releases are held.
+  // May suspend.
+  void HoldRelease(v1::ReleaseRequest req);
+  // Sends everything held as one Batch (with `sync`: and the durable commit,
+  // even if nothing is held) and waits for it. Returns the batch's errno;
+  // a held op's own failure goes to its handle (TakeWriteError). May suspend.
+  int SendHeld(puffs::Request& r, bool sync);
   // The first error a write-behind write of `fh` had, or 0.
   int TakeWriteError(uint64_t fh) { return write_behind_ ? write_behind_->TakeError(fh) : 0; }
 
@@ -193,6 +208,15 @@ class RemoteFs {
     uint64_t size;
   };
   void StampCredentials(puffs::Request& r, v1::RequestHeader* hdr) const;
+  int StartWrite(puffs::Request& r, v1::WriteRequest req);
+  // held_send.cc. REQUIRES write_behind_->idle(): takes what is held and
+  // sends it (a barrier nothing overtakes); done(errno) on the loop thread.
+  void StartHeldBatch(bool sync, std::function<void(int)> done);
+  // Waits for the writes and batches in flight, then starts what is held.
+  void SendHeldAsync();
+  void ArmHeldTimer();
+  void OnBatchDone(const std::vector<uint64_t>& owners, const v1::BatchRequest& req, int err,
+                   const v1::BatchReply& rep);
   // watch_apply.cc
   void OnWatch(remote::WatchUpdate update);
   void ApplyChange(const v1::Change& change, puffs::Notifier* notifier, bool drop_listing);
@@ -221,6 +245,8 @@ class RemoteFs {
   puffs::EventLoop& loop_;
   std::vector<std::pair<Ino, std::string>> echoes_;
   puffs::EventLoop::TimerId echo_timer_ = 0;  // 0: none armed
+  HeldOps held_;
+  puffs::EventLoop::TimerId held_timer_ = 0;  // 0: none armed
 };
 
 // ---- Rpc(): the suspend point --------------------------------------------
@@ -235,9 +261,14 @@ int RemoteFs::Rpc(puffs::Request& r, const remote::Rpc<Req, Rep>& rpc, Req req, 
     int err = 0;
     Rep reply;
   };
-  // Anything but a write sees every write-behind write landed first.
+  // Anything but a write sees every held change and write-behind write landed first.
   if constexpr (!std::is_same_v<Req, v1::WriteRequest>) {
-    if (write_behind_) write_behind_->WaitIdle();
+    if (write_behind_) {
+      // Free space and inodes do depend on releases (of unlinked files).
+      bool releases_count = std::is_same_v<Req, v1::StatfsRequest> && !held_.empty();
+      if (held_.HasChanges() || releases_count) SendHeld(r, false);
+      write_behind_->WaitIdle();
+    }
   }
   auto slot = std::make_shared<Slot>();
   uint64_t notices_at_send = notices_;

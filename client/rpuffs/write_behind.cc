@@ -10,6 +10,7 @@ bool WriteBehind::Blocked(const Range& r) const {
   // Never block the only write: a single write larger than the budget goes alone.
   if (!pending_.empty() && bytes_ + r.len > max_bytes_) return true;
   for (const auto& [id, p] : pending_) {
+    if (p.barrier) return true;
     if (p.ino != r.ino) continue;
     if (r.append || p.append) return true;
     if (r.off < p.off + p.len && p.off < r.off + r.len) return true;
@@ -25,13 +26,18 @@ uint64_t WriteBehind::Begin(uint64_t ino, uint64_t off, uint64_t len, bool appen
   return next_id_++;
 }
 
+uint64_t WriteBehind::BeginBarrier() {
+  pending_[next_id_] = Range{0, 0, 0, false, true};
+  return next_id_++;
+}
+
 void WriteBehind::End(uint64_t id, uint64_t fh, int err) {
   auto it = pending_.find(id);
   if (it != pending_.end()) {
     bytes_ -= it->second.len;
     pending_.erase(it);
   }
-  if (err != 0) errors_.emplace(fh, err);  // keeps the first one
+  Fail(fh, err);  // keeps the first one
   WakeAll();
 }
 

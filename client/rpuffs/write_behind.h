@@ -32,16 +32,24 @@ class WriteBehind {
   uint64_t Begin(uint64_t ino, uint64_t off, uint64_t len, bool append);
   // The write `id` of handle `fh` completed with `err`; wakes the waiters.
   void End(uint64_t id, uint64_t fh, int err);
+  // A call nothing may overtake (a batch of held ops, held_ops.h): every
+  // later Begin waits until its End. REQUIRES: idle() (nothing to wait for).
+  uint64_t BeginBarrier();
   // Suspends until no write is in flight.
   void WaitIdle();
   bool idle() const { return pending_.empty(); }
   // The first error a write of `fh` had since the last call, or 0.
   int TakeError(uint64_t fh);
+  // Records a failure for `fh` (kept if it is the first; fh 0 ignored).
+  void Fail(uint64_t fh, int err) {
+    if (fh != 0 && err != 0) errors_.emplace(fh, err);
+  }
 
  private:
   struct Range {
     uint64_t ino, off, len;
     bool append;
+    bool barrier = false;
   };
   // A parked continuation; cleared if it is unwound while parked.
   struct Waiter {

@@ -1,0 +1,179 @@
+// Held ops through a real mount (client/rpuffs/held_ops.h): what an
+// untarring application does to each file — small writes, fchown, fchmod,
+// futimens, close — goes to the server as one Batch with the close's
+// durable commit, and every rule a local disk has still shows: order,
+// close-to-open from another mount, stat on the same mount, durability.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+#include "tests/client/rpuffs/mount_fixture.h"
+
+namespace rpuffs::testing {
+namespace {
+
+// The daemon logs (at -d) one line per batch: "event=batch ops=N sync=B".
+// Returns how many batches it sent, and the most ops one with sync had.
+int Batches(const Subprocess& daemon, int* most_synced_ops = nullptr) {
+  std::istringstream lines(daemon.Output());
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    size_t at = line.find("event=batch ops=");
+    if (at == std::string::npos) continue;
+    ++n;
+    int ops = std::atoi(line.c_str() + at + 16);
+    if (most_synced_ops && line.find("sync=true") != std::string::npos) {
+      *most_synced_ops = std::max(*most_synced_ops, ops);
+    }
+  }
+  return n;
+}
+
+struct stat StatOf(const std::string& path) {
+  struct stat st{};
+  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+  return st;
+}
+
+// What tar does with one file, as root.
+void UntarLike(const std::string& path, const std::string& data, const timespec& mtime) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  ASSERT_GE(fd, 0);
+  size_t half = data.size() / 2;
+  ASSERT_EQ(write(fd, data.data(), half), static_cast<ssize_t>(half));
+  ASSERT_EQ(write(fd, data.data() + half, data.size() - half), static_cast<ssize_t>(data.size() - half));
+  ASSERT_EQ(fchown(fd, 1234, 5678), 0);
+  ASSERT_EQ(fchmod(fd, 04750), 0);
+  timespec times[2] = {mtime, mtime};
+  ASSERT_EQ(futimens(fd, times), 0);
+  ASSERT_EQ(close(fd), 0);
+}
+
+TEST_F(RpuffsMountTest, UntarLikeFileGoesInOneBatchAndShowsEverywhere) {
+  std::string a = NewMountPoint("a");
+  auto daemon = MountForeground(a, {"-d"});
+  std::string b = MountOrFail("b");
+  std::string data = RandomBytes(10000, 11);
+  timespec mtime{1500000000, 123456789};
+  UntarLike(a + "/f", data, mtime);
+  // Writes (the kernel splits them at pages), chown, chmod, utimes and the
+  // durable commit: one round trip.
+  int most = 0;
+  Batches(*daemon, &most);
+  EXPECT_GE(most, 5) << daemon->Output().substr(0, 4000);
+  for (const std::string& m : {a, b}) {
+    struct stat st = StatOf(m + "/f");
+    EXPECT_EQ(st.st_mode & 07777, 04750u) << m;  // chmod after chown: suid kept
+    EXPECT_EQ(st.st_uid, 1234u) << m;
+    EXPECT_EQ(st.st_gid, 5678u) << m;
+    EXPECT_EQ(st.st_size, static_cast<off_t>(data.size())) << m;
+    EXPECT_EQ(st.st_mtim.tv_sec, mtime.tv_sec) << m;
+    EXPECT_EQ(st.st_mtim.tv_nsec, mtime.tv_nsec) << m;
+    std::string seen;
+    ASSERT_TRUE(ReadFile(m + "/f", &seen));
+    EXPECT_TRUE(seen == data) << m;
+  }
+}
+
+TEST_F(RpuffsMountTest, StatOfAFileWithHeldChangesAsksTheServerAfterThem) {
+  std::string a = MountOrFail("a");
+  int fd = open((a + "/g").c_str(), O_WRONLY | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "hello", 5), 5);
+  ASSERT_EQ(fchmod(fd, 0611), 0);
+  struct stat st{};
+  ASSERT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0611u);
+  EXPECT_EQ(st.st_size, 5);
+  ASSERT_EQ(fchmod(fd, 0640), 0);
+  ASSERT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  ASSERT_EQ(close(fd), 0);
+  EXPECT_EQ(StatOf(a + "/g").st_mode & 07777, 0640u);
+}
+
+// A write by a non-root owner clears suid; the chmod that follows it sets
+// it again: held ops keep that order.
+TEST_F(RpuffsMountTest, HeldChmodAfterAWriteByTheOwnerKeepsSuid) {
+  std::string a = MountOrFail("a");
+  std::string b = MountOrFail("b");
+  ASSERT_EQ(chmod(dir_->path().c_str(), 0755), 0);  // uid 1000 walks to the mount
+  ASSERT_EQ(mkdir((a + "/u").c_str(), 0777), 0);
+  std::string path = a + "/u/s";
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT, 04755);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(fchown(fd, 1000, 1000), 0);
+  ASSERT_EQ(fchmod(fd, 04755), 0);
+  ASSERT_EQ(close(fd), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (setgid(1000) != 0 || setuid(1000) != 0) _exit(10);
+    int f = open(path.c_str(), O_WRONLY);
+    if (f < 0) _exit(11);
+    if (write(f, "data", 4) != 4) _exit(12);
+    if (fchmod(f, 04755) != 0) _exit(13);
+    if (write(f, "more", 4) != 4) _exit(14);  // clears it again
+    if (fchmod(f, 04711) != 0) _exit(15);
+    _exit(close(f) == 0 ? 0 : 16);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(StatOf(b + "/u/s").st_mode & 07777, 04711u);
+  EXPECT_EQ(StatOf(a + "/u/s").st_mode & 07777, 04711u);
+  EXPECT_EQ(StatOf(b + "/u/s").st_size, 8);
+}
+
+TEST_F(RpuffsMountTest, HeldChangesSurviveServerKill9OnceClosed) {
+  std::string a = MountOrFail("a");
+  std::string data = RandomBytes(3000, 12);
+  timespec mtime{1400000000, 5};
+  UntarLike(a + "/d", data, mtime);
+  server_->Kill9();
+  server_->Start();
+  std::string b = MountOrFail("b");
+  struct stat st = StatOf(b + "/d");
+  EXPECT_EQ(st.st_mode & 07777, 04750u);
+  EXPECT_EQ(st.st_uid, 1234u);
+  EXPECT_EQ(st.st_mtim.tv_sec, mtime.tv_sec);
+  std::string seen;
+  ASSERT_TRUE(ReadFile(b + "/d", &seen));
+  EXPECT_TRUE(seen == data);
+}
+
+TEST_F(RpuffsMountTest, ManySmallWritesArriveWholeAndInOrder) {
+  std::string a = NewMountPoint("a");
+  auto daemon = MountForeground(a, {"-d"});
+  std::string b = MountOrFail("b");
+  int fd = open((a + "/log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  ASSERT_GE(fd, 0);
+  std::string expect;
+  for (int i = 0; i < 3000; ++i) {
+    std::string line = "line " + std::to_string(i) + "\n";
+    ASSERT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    expect += line;
+  }
+  // Shown to other mounts without a close, within the hold delay.
+  EXPECT_TRUE(WaitUntil([&] {
+    std::string seen;
+    return ReadFile(b + "/log", &seen) && seen == expect;
+  }, std::chrono::seconds(20)));
+  ASSERT_EQ(close(fd), 0);
+  std::string seen;
+  ASSERT_TRUE(ReadFile(b + "/log", &seen));
+  EXPECT_TRUE(seen == expect);
+  // Far fewer round trips than writes.
+  EXPECT_GE(Batches(*daemon), 1);
+  EXPECT_LT(Batches(*daemon), 1500);
+}
+
+}  // namespace
+}  // namespace rpuffs::testing
