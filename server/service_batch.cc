@@ -1,8 +1,8 @@
 // VolumeService::Batch — several held-back ops of one session in one round
 // trip (proto BatchRequest): each op applied in order exactly as its
-// standalone handler applies it (ApplyWrite, ApplySetAttr, ApplyRelease), with
-// its own credentials and idempotency key, then, with `sync`, one durable
-// commit covering all of them.
+// standalone handler applies it (ApplyWrite, ApplySetAttr, ApplyRelease,
+// ApplyUnlink), with its own credentials and idempotency key, then, with
+// `sync`, one durable commit covering all of them.
 //
 // What the client gets:
 // - Whole-batch refusals, answered before any op runs (reply err EINVAL, gRPC
@@ -11,9 +11,12 @@
 //   Write answers that with INVALID_ARGUMENT; a batch refuses all its limits
 //   one way); a non-zero seq whose ops' seqs would wrap past 2^64.
 // - Per op (results[i]): the op's own errno. EINVAL for an op with no oneof
-//   set, and for a write or setattr without its own hdr (its credentials:
-//   never borrowed from the outer hdr, never defaulted to root); a release
-//   uses no credentials and needs none. Op i runs as OpId
+//   set, and for a write, setattr or unlink without its own hdr (its
+//   credentials: never borrowed from the outer hdr, never defaulted to root);
+//   a release uses no credentials and needs none. results[i].attr: the
+//   inode's attributes after a write or setattr; after an unlink that
+//   succeeded, the directory's, read just after it (the standalone reply's
+//   ErrReply.parent; a replayed unlink gets the directory as it is now). Op i runs as OpId
 //   {session, hdr.seq + i}, or seq 0 when hdr.seq is 0, so a replayed batch
 //   applies its ops once and gets their first outcomes back (storage's retry
 //   records; for releases the session's, in memory: after a server restart
@@ -26,8 +29,10 @@
 //   handles). Its failure is the reply's err, the results stay.
 //
 // Threading: on the worker pool when it syncs, holds a release (which may
-// sync), carries more than 1 MiB of data or more than kInlineOps ops; else
-// inline on the gRPC thread.
+// sync), carries more than 1 MiB of data or more than kInlineOps ops (an
+// unlink, a RocksDB write plus a read of the directory, costs about what a
+// setattr does: it counts as one op; a client's batch of hundreds of unlinks
+// runs on the pool); else inline on the gRPC thread.
 // call.op and call.caller are those of the op running.
 #include <cerrno>
 #include <cstdint>
@@ -83,18 +88,23 @@ const v1::RequestHeader* HeaderOf(const v1::BatchOp& op) {
       return op.setattr().has_hdr() ? &op.setattr().hdr() : nullptr;
     case v1::BatchOp::kRelease:
       return op.release().has_hdr() ? &op.release().hdr() : nullptr;
+    case v1::BatchOp::kUnlink:
+      return op.unlink().has_hdr() ? &op.unlink().hdr() : nullptr;
     case v1::BatchOp::OP_NOT_SET:
       break;
   }
   return nullptr;
 }
 
-// A standalone reply moved into the op's result. A non-OK status (only an
+// A standalone reply moved into the op's result: an ErrReply's parent (set
+// by unlink only) becomes the result's attr. A non-OK status (only an
 // oversized write, which CheckBatch refuses first) is the op's EINVAL.
 template <class Reply>
 void Settle(const grpc::Status& st, Reply* rep, v1::BatchResult* out) {
   out->set_err(st.ok() ? rep->err() : EINVAL);
-  if constexpr (!std::is_same_v<Reply, v1::ErrReply>) {
+  if constexpr (std::is_same_v<Reply, v1::ErrReply>) {
+    if (rep->has_parent()) out->mutable_attr()->Swap(rep->mutable_parent());
+  } else {
     if (rep->has_attr()) out->mutable_attr()->Swap(rep->mutable_attr());
   }
   if constexpr (std::is_same_v<Reply, v1::WriteReply>) out->set_count(rep->count());
@@ -143,6 +153,9 @@ void VolumeService::RunBatchOp(Call& call, const v1::BatchOp& op, bool batch_syn
     const bool sync = call.session->TakeWritten(op.release().fh()) && !batch_syncs;
     v1::ErrReply rep;
     Settle(ApplyRelease(call, op.release(), sync, &rep), &rep, out);
+  } else if (op.has_unlink()) {
+    v1::ErrReply rep;
+    Settle(ApplyUnlink(call, op.unlink(), &rep), &rep, out);
   }
 }
 

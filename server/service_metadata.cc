@@ -91,13 +91,15 @@ grpc::ServerUnaryReactor* VolumeService::Mkdir(grpc::CallbackServerContext* ctx,
 
 grpc::ServerUnaryReactor* VolumeService::Unlink(grpc::CallbackServerContext* ctx, const v1::UnlinkRequest* req,
                                                 v1::ErrReply* rep) {
-  return Inline(ctx, req, [&](Call& call) {
-    if (int err = FirstError({CheckIno(req->parent()), CheckName(req->name())})) return Refuse(err, rep);
-    const uint64_t victim = InodeIfWatched(call, req->parent(), req->name());
-    storage::Status st = call.volume->Unlink(call.op, call.caller, req->parent(), req->name());
-    if (st.ok()) PublishRemovedEntry(call, req->parent(), req->name(), victim);
-    return WithParent(call.volume, req->parent(), Answer("unlink", st, rep), rep);
-  });
+  return Inline(ctx, req, [&](Call& call) { return ApplyUnlink(call, *req, rep); });
+}
+
+grpc::Status VolumeService::ApplyUnlink(Call& call, const v1::UnlinkRequest& req, v1::ErrReply* rep) {
+  if (int err = FirstError({CheckIno(req.parent()), CheckName(req.name())})) return Refuse(err, rep);
+  const uint64_t victim = InodeIfWatched(call, req.parent(), req.name());
+  storage::Status st = call.volume->Unlink(call.op, call.caller, req.parent(), req.name());
+  if (st.ok()) PublishRemovedEntry(call, req.parent(), req.name(), victim);
+  return WithParent(call.volume, req.parent(), Answer("unlink", st, rep), rep);
 }
 
 grpc::ServerUnaryReactor* VolumeService::Rmdir(grpc::CallbackServerContext* ctx, const v1::RmdirRequest* req,

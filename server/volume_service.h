@@ -183,6 +183,8 @@ class VolumeService final : public v1::Volume::CallbackService {
   grpc::Status ApplyWrite(Call& call, const v1::WriteRequest& req, v1::WriteReply* rep);  // ignores req.sync
   grpc::Status ApplySetAttr(Call& call, const v1::SetAttrRequest& req, v1::AttrReply* rep);
   grpc::Status ApplyRelease(Call& call, const v1::ReleaseRequest& req, bool sync, v1::ErrReply* rep);
+  // Fills rep->parent (the directory just after) on success.
+  grpc::Status ApplyUnlink(Call& call, const v1::UnlinkRequest& req, v1::ErrReply* rep);
   // The durable commit of Fsync (storage Fsync of `ino`, which must exist):
   // forgets the session's written handles first, hands them back if it fails.
   storage::Status CommitDurably(const Call& call, uint64_t ino);
