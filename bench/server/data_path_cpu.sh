@@ -43,6 +43,7 @@ trap 'stop_all; rm -rf "$WORK"' EXIT
 # shellcheck source=free_port.sh
 source "$(dirname "$0")/free_port.sh"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+minflt() { awk '{print $10}' "/proc/$1/stat"; }
 wchar() { awk '/^wchar/ {print $2}' "/proc/$1/io"; }
 secs() { awk -v t="$1" -v k="$TCK" 'BEGIN {printf "%.2f", t / k}'; }
 
@@ -93,15 +94,15 @@ for run in $(seq "$RUNS"); do
   mountpoint -q "$MNT" || { echo "data_path_cpu: mount failed" >&2; cat "$WORK/client.log" >&2; exit 1; }
 
   perf_start write
-  s0=$(ticks "$SERVER_PID") c0=$(ticks "$CLIENT_PID") t0=$(date +%s.%N)
+  s0=$(ticks "$SERVER_PID") c0=$(ticks "$CLIENT_PID") t0=$(date +%s.%N) f0=$(minflt "$SERVER_PID")
   dd if=/dev/zero of="$MNT/f" bs=1M count=1024 conv=fsync status=none
   t1=$(date +%s.%N)
   settle
-  s1=$(ticks "$SERVER_PID") c1=$(ticks "$CLIENT_PID")
+  s1=$(ticks "$SERVER_PID") c1=$(ticks "$CLIENT_PID") f1=$(minflt "$SERVER_PID")
   perf_stop
   wmbs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 1073.741824 / (b - a)}')
   echo "run $run write: server_cpu_s_per_GiB=$(secs $((s1 - s0))) client_cpu_s_per_GiB=$(secs $((c1 - c0)))" \
-    "MB/s=$wmbs load=$(cut -d' ' -f1 /proc/loadavg)"
+    "server_page_faults_per_MiB=$(((f1 - f0) / 1024)) MB/s=$wmbs load=$(cut -d' ' -f1 /proc/loadavg)"
 
   sync
   echo 3 > /proc/sys/vm/drop_caches
