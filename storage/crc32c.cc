@@ -25,14 +25,22 @@ uint32_t MulMod(uint32_t a, uint32_t b) {
 }
 
 // x^(8 * bytes) mod P: what a register is multiplied by when `bytes` zero
-// bytes go through it.
+// bytes go through it. RocksDB combines a CRC per WAL record fragment, so
+// the factors x^(8 * 2^k) are computed once.
 uint32_t ShiftFactor(uint64_t bytes) {
+  static const std::array<uint32_t, 64> kPowers = [] {
+    std::array<uint32_t, 64> powers{};
+    uint32_t p = kOne;
+    for (int i = 0; i < 8; ++i) p = TimesX(p);  // x^8
+    for (uint32_t& power : powers) {
+      power = p;
+      p = MulMod(p, p);
+    }
+    return powers;
+  }();
   uint32_t result = kOne;
-  uint32_t square = kOne;
-  for (int i = 0; i < 8; ++i) square = TimesX(square);  // x^8
-  for (; bytes != 0; bytes >>= 1) {
-    if (bytes & 1) result = MulMod(result, square);
-    square = MulMod(square, square);
+  for (int k = 0; bytes != 0; ++k, bytes >>= 1) {
+    if (bytes & 1) result = MulMod(result, kPowers[k]);
   }
   return result;
 }
