@@ -1,5 +1,7 @@
 #include "client/rpuffs/dir_attrs.h"
 
+#include <time.h>
+
 #include <tuple>
 
 namespace rpuffs::client {
@@ -28,6 +30,17 @@ const ::rpuffs::v1::Attr* DirAttrs::Find(uint64_t dir) const {
 void DirAttrs::Drop(uint64_t dir) {
   attrs_.erase(dir);
   ++epoch_;
+}
+
+bool DirAttrs::Touch(uint64_t dir) {
+  auto it = attrs_.find(dir);
+  if (it == attrs_.end()) return false;
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  it->second.mutable_mtime()->set_sec(now.tv_sec);
+  it->second.mutable_mtime()->set_nsec(static_cast<uint32_t>(now.tv_nsec));
+  *it->second.mutable_ctime() = it->second.mtime();
+  return true;
 }
 
 void DirAttrs::Clear() {

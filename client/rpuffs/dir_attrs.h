@@ -33,6 +33,10 @@ class DirAttrs {
   const ::rpuffs::v1::Attr* Find(uint64_t dir) const;
   void Drop(uint64_t dir);
   void Clear();
+  // This mount changed an entry of `dir` without asking the server yet (a
+  // held unlink): its mtime and ctime become this machine's now. False if
+  // nothing is kept for it.
+  bool Touch(uint64_t dir);
 
  private:
   static constexpr size_t kMaxDirs = 4096;

@@ -127,6 +127,12 @@ void HeldOps::HoldRelease(v1::ReleaseRequest req) {
   Hold(ino, std::move(op), 0, false);
 }
 
+void HeldOps::HoldUnlink(v1::UnlinkRequest req) {
+  v1::BatchOp op;
+  *op.mutable_unlink() = std::move(req);
+  Hold(0, std::move(op), 0, true);
+}
+
 void HeldOps::Hold(uint64_t ino, v1::BatchOp op, uint64_t owner, bool change) {
   ops_.push_back(std::move(op));
   owners_.push_back(owner);

@@ -3,8 +3,9 @@
 //
 // Held, in the order they were made: small writes, setattrs without a size
 // of a regular file this mount has open for writing (chown, chmod, utimes:
-// the kernel already checked the caller's right to make them), and
-// releases. RemoteFs sends them as one Batch call (proto BatchRequest) —
+// the kernel already checked the caller's right to make them), unlinks of
+// files in a directory whose attributes the mount keeps (RemoteFs decides),
+// and releases. RemoteFs sends them as one Batch call (proto BatchRequest) —
 // when a handle is flushed or fsynced (that batch carries the durable
 // commit), before any other call (so it sees them applied), before a write
 // too large to hold, when the bounds below are reached, and after a short
@@ -75,6 +76,9 @@ class HeldOps {
   // returns the predicted attributes.
   v1::Attr HoldSetAttr(v1::SetAttrRequest req, const Maker& who, uint64_t fh);
   void HoldRelease(v1::ReleaseRequest req);
+  void HoldUnlink(v1::UnlinkRequest req);
+  // Room for one more op of any kind.
+  bool HasRoom() const { return ops_.size() < kMaxOps; }
 
   // Something held changes what another call may observe (not just releases).
   bool HasChanges() const { return changes_ > 0; }

@@ -18,6 +18,7 @@ const char* OpName(const v1::BatchOp& op) {
     case v1::BatchOp::kWrite: return "write";
     case v1::BatchOp::kSetattr: return "setattr";
     case v1::BatchOp::kRelease: return "release";
+    case v1::BatchOp::kUnlink: return "unlink";
     default: return "none";
   }
 }
@@ -27,6 +28,7 @@ uint64_t OpIno(const v1::BatchOp& op) {
     case v1::BatchOp::kWrite: return op.write().ino();
     case v1::BatchOp::kSetattr: return op.setattr().ino();
     case v1::BatchOp::kRelease: return op.release().ino();
+    case v1::BatchOp::kUnlink: return op.unlink().parent();
     default: return 0;
   }
 }
@@ -65,6 +67,37 @@ void RemoteFs::HoldRelease(v1::ReleaseRequest req) {
     SendHeldAsync();
   } else {
     ArmHeldTimer();
+  }
+}
+
+bool RemoteFs::HoldUnlink(puffs::Request& r, Ino parent, const std::string& name) {
+  uint64_t dir = ToServer(parent);
+  // entry_timeout=0 asks that other mounts see each name change at once;
+  // otherwise a held unlink shows within kHeldDelay + a round trip.
+  if (!write_behind_ || settings_.entry_timeout <= 0 || !watching_ || dir_attrs_.Find(dir) == nullptr) {
+    return false;
+  }
+  if (!held_.HasRoom()) SendHeldAsync();
+  // Sending may have let a notice in: check again.
+  if (!watching_ || !dir_attrs_.Touch(dir) || !held_.HasRoom()) return false;
+  v1::UnlinkRequest req;
+  req.set_parent(dir);
+  req.set_name(name);
+  StampCredentials(r, req.mutable_hdr());
+  held_.HoldUnlink(std::move(req));
+  dirs_.Removed(dir, name);
+  ArmHeldTimer();
+  return true;
+}
+
+void RemoteFs::UnlinkFailed(const v1::UnlinkRequest& req, int err) {
+  if (err != ENOENT) spdlog::warn("event=held_op_failed op=unlink dir={} name={} err={}", req.parent(), req.name(), err);
+  dirs_.Drop(req.parent());
+  dir_attrs_.Drop(req.parent());
+  puffs::Notifier* notifier = notifier_ ? notifier_() : nullptr;
+  if (notifier) {
+    notifier->InvalidateInode(ToKernel(req.parent()));
+    notifier->InvalidateEntry(ToKernel(req.parent()), req.name());
   }
 }
 
@@ -133,30 +166,35 @@ void RemoteFs::StartHeldBatch(bool sync, std::function<void(int)> done) {
       *copy = op;
     }
   }
+  uint64_t dir_epoch = dir_attrs_.Epoch();
   // Tests count these lines (-d) to see what went in one round trip.
   spdlog::debug("event=batch ops={} sync={}", req.ops_size(), sync);
   uint64_t barrier = ordered ? write_behind_->BeginBarrier() : 0;
   CompletionQueue* queue = queue_.get();
   // Not cancelled by an interrupt: the application was told each op succeeded.
   volume_->Call(remote::kBatch, std::move(req),
-                remote::Done<v1::BatchReply>([this, queue, barrier, owners, sent, done](int err, v1::BatchReply& rep) {
+                remote::Done<v1::BatchReply>([this, queue, barrier, owners, sent, done, dir_epoch](int err, v1::BatchReply& rep) {
                   auto reply = std::make_shared<v1::BatchReply>(std::move(rep));
-                  queue->Push([this, barrier, owners, sent, done, err, reply] {
+                  queue->Push([this, barrier, owners, sent, done, err, reply, dir_epoch] {
                     if (barrier != 0) write_behind_->End(barrier, 0, 0);
-                    OnBatchDone(*owners, *sent, err, *reply);
+                    OnBatchDone(*owners, *sent, err, *reply, dir_epoch);
                     if (done) done(err != 0 ? err : remote::ErrnoFromReply(reply->err()));
                   });
                 }));
 }
 
 void RemoteFs::OnBatchDone(const std::vector<uint64_t>& owners, const v1::BatchRequest& sent, int err,
-                           const v1::BatchReply& rep) {
+                           const v1::BatchReply& rep, uint64_t dir_epoch) {
   for (int i = 0; i < sent.ops_size(); ++i) {
     const v1::BatchOp& op = sent.ops(i);
     uint64_t owner = i < static_cast<int>(owners.size()) ? owners[i] : 0;
     int op_err = err;
     if (op_err == 0) {
       op_err = i < rep.results_size() ? remote::ErrnoFromReply(rep.results(i).err()) : EIO;
+    }
+    if (op_err != 0 && op.op_case() == v1::BatchOp::kUnlink) {
+      UnlinkFailed(op.unlink(), op_err);
+      continue;
     }
     if (op_err != 0) {
       if (op.op_case() != v1::BatchOp::kRelease) {
@@ -168,6 +206,8 @@ void RemoteFs::OnBatchDone(const std::vector<uint64_t>& owners, const v1::BatchR
       continue;
     }
     const v1::Attr& attr = rep.results(i).attr();
+    // The directory after a held unlink: kept if nothing dropped it meanwhile.
+    if (attr.ino() != 0 && op.op_case() == v1::BatchOp::kUnlink && watching_) dir_attrs_.Store(attr, dir_epoch);
     if (attr.ino() != 0 && op.op_case() == v1::BatchOp::kSetattr) {
       Seen(attr);
       if (write_behind_->idle()) held_.Refresh(attr);

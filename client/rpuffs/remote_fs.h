@@ -140,6 +140,11 @@ class RemoteFs {
   // Holds a release; sends the held ops once enough releases are held.
   // May suspend.
   void HoldRelease(v1::ReleaseRequest req);
+  // Holds the unlink of file `name` in `parent` and answers it done, if the
+  // mount can: watching, the directory's attributes kept (so the kernel's
+  // next GETATTR of it needs no call), room left. False: send it yourself.
+  // May suspend.
+  bool HoldUnlink(puffs::Request& r, Ino parent, const std::string& name);
   // Sends everything held as one Batch (with `sync`: and the durable commit,
   // even if nothing is held) and waits for it. Returns the batch's errno;
   // a held op's own failure goes to its handle (TakeWriteError). May suspend.
@@ -216,7 +221,10 @@ class RemoteFs {
   void SendHeldAsync();
   void ArmHeldTimer();
   void OnBatchDone(const std::vector<uint64_t>& owners, const v1::BatchRequest& req, int err,
-                   const v1::BatchReply& rep);
+                   const v1::BatchReply& rep, uint64_t dir_epoch);
+  // A held unlink the server refused (`err`): forget what this mount
+  // assumed about the directory; the kernel asks again.
+  void UnlinkFailed(const v1::UnlinkRequest& req, int err);
   // watch_apply.cc
   void OnWatch(remote::WatchUpdate update);
   void ApplyChange(const v1::Change& change, puffs::Notifier* notifier, bool drop_listing);

@@ -5,6 +5,7 @@
 // close-to-open from another mount, stat on the same mount, durability.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,8 +19,9 @@ namespace rpuffs::testing {
 namespace {
 
 // The daemon logs (at -d) one line per batch: "event=batch ops=N sync=B".
-// Returns how many batches it sent, and the most ops one with sync had.
-int Batches(const Subprocess& daemon, int* most_synced_ops = nullptr) {
+// Returns how many batches it sent, the most ops one with sync had, and
+// how many ops they carried in all.
+int Batches(const Subprocess& daemon, int* most_synced_ops = nullptr, int* all_ops = nullptr) {
   std::istringstream lines(daemon.Output());
   std::string line;
   int n = 0;
@@ -28,6 +30,7 @@ int Batches(const Subprocess& daemon, int* most_synced_ops = nullptr) {
     if (at == std::string::npos) continue;
     ++n;
     int ops = std::atoi(line.c_str() + at + 16);
+    if (all_ops) *all_ops += ops;
     if (most_synced_ops && line.find("sync=true") != std::string::npos) {
       *most_synced_ops = std::max(*most_synced_ops, ops);
     }
@@ -173,6 +176,80 @@ TEST_F(RpuffsMountTest, ManySmallWritesArriveWholeAndInOrder) {
   // Far fewer round trips than writes.
   EXPECT_GE(Batches(*daemon), 1);
   EXPECT_LT(Batches(*daemon), 1500);
+}
+
+}  // namespace
+}  // namespace rpuffs::testing
+
+namespace rpuffs::testing {
+namespace {
+
+bool Touch(const std::string& path, const std::string& data = "") {
+  return WriteFile(path, data, false);
+}
+
+// rm -rf: unlinks in a directory the mount knows are held and go many per
+// round trip; the rmdir that follows sees them applied.
+TEST_F(RpuffsMountTest, HeldUnlinksGoManyPerRoundTripAndLandBeforeTheRmdir) {
+  std::string a = NewMountPoint("a");
+  auto daemon = MountForeground(a, {"-d"});
+  std::string b = MountOrFail("b");
+  ASSERT_EQ(mkdir((a + "/d").c_str(), 0755), 0);
+  constexpr int kFiles = 300;
+  for (int i = 0; i < kFiles; ++i) ASSERT_TRUE(Touch(a + "/d/f" + std::to_string(i)));
+  // statfs sends the held releases of those creates: what follows is unlinks.
+  struct statvfs sv{};
+  ASSERT_EQ(statvfs(a.c_str(), &sv), 0);
+  int ops_before = 0;
+  int before = Batches(*daemon, nullptr, &ops_before);
+  for (int i = 0; i < kFiles; ++i) ASSERT_EQ(unlink((a + "/d/f" + std::to_string(i)).c_str()), 0) << i;
+  EXPECT_TRUE(List(a + "/d").empty());
+  ASSERT_EQ(rmdir((a + "/d").c_str()), 0);
+  EXPECT_TRUE(Missing(b + "/d"));
+  // All but the first went in batches (it brings the directory's
+  // attributes), far fewer round trips than unlinks.
+  int ops_after = 0;
+  int after = Batches(*daemon, nullptr, &ops_after);
+  EXPECT_GE(ops_after - ops_before, kFiles - 1);
+  EXPECT_LT(after - before, kFiles / 3);
+  EXPECT_EQ(daemon->Output().find("held_op_failed op=unlink"), std::string::npos);
+}
+
+TEST_F(RpuffsMountTest, HeldUnlinkThenCreateOfTheSameNameKeepsTheirOrder) {
+  std::string a = MountOrFail("a");
+  std::string b = MountOrFail("b");
+  ASSERT_EQ(mkdir((a + "/d").c_str(), 0755), 0);
+  ASSERT_TRUE(Touch(a + "/d/x", "old"));
+  ASSERT_TRUE(Touch(a + "/d/keep", "k"));
+  ASSERT_EQ(unlink((a + "/d/x").c_str()), 0);
+  EXPECT_TRUE(Missing(a + "/d/x"));
+  int fd = open((a + "/d/x").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "new", 3), 3);
+  ASSERT_EQ(close(fd), 0);
+  std::string seen;
+  ASSERT_TRUE(ReadFile(b + "/d/x", &seen));
+  EXPECT_EQ(seen, "new");
+  EXPECT_EQ(List(b + "/d"), (std::set<std::string>{"keep", "x"}));
+}
+
+TEST_F(RpuffsMountTest, HeldUnlinkOfAnOpenFileLeavesItReadable) {
+  std::string a = MountOrFail("a");
+  std::string b = MountOrFail("b");
+  ASSERT_EQ(mkdir((a + "/d").c_str(), 0755), 0);
+  ASSERT_TRUE(Touch(a + "/d/other"));
+  ASSERT_TRUE(Touch(a + "/d/open", "still here"));
+  int fd = open((a + "/d/open").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(unlink((a + "/d/open").c_str()), 0);
+  struct stat st{};
+  ASSERT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.st_nlink, 0u);
+  char buf[32] = {};
+  EXPECT_EQ(pread(fd, buf, sizeof buf, 0), 10);
+  EXPECT_STREQ(buf, "still here");
+  EXPECT_TRUE(Missing(b + "/d/open"));
+  EXPECT_EQ(close(fd), 0);
 }
 
 }  // namespace
