@@ -254,3 +254,28 @@ TEST_F(RpuffsMountTest, HeldUnlinkOfAnOpenFileLeavesItReadable) {
 
 }  // namespace
 }  // namespace rpuffs::testing
+
+namespace rpuffs::testing {
+namespace {
+
+// A held write the server refuses (beyond the largest file size) fails the
+// close, as a write-behind write does; the file's other changes still land.
+TEST_F(RpuffsMountTest, AHeldWriteTheServerRefusesFailsTheClose) {
+  std::string a = NewMountPoint("a");
+  auto daemon = MountForeground(a, {"-d"});
+  int fd = open((a + "/big").c_str(), O_WRONLY | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(pwrite(fd, "ok", 2, 0), 2);
+  ASSERT_EQ(pwrite(fd, "x", 1, (1ll << 50) + 5), 1);  // answered before the server saw it
+  ASSERT_EQ(fchmod(fd, 0600), 0);
+  errno = 0;
+  EXPECT_NE(close(fd), 0);
+  EXPECT_EQ(errno, EFBIG);
+  struct stat st = StatOf(a + "/big");
+  EXPECT_EQ(st.st_size, 2);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_NE(daemon->Output().find("event=held_op_failed op=write"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rpuffs::testing
