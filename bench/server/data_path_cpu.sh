@@ -3,6 +3,7 @@
 # (temp data dir, free loopback port) and a fresh `rpuffs ... -f` mount of it;
 # then
 #   write: dd if=/dev/zero of=MNT/f bs=1M count=1024 conv=fsync
+#   seqread: drop caches, dd of=/dev/null bs=1M of that file (cold read)
 #   read:  drop caches, then fio 4 KiB random reads of that file with the
 #          options of ../shared/bench-peers/bench.sh (psync, iodepth 1,
 #          4 jobs, group reporting), time based (READ_SECONDS, default 15)
@@ -13,7 +14,7 @@
 # amplification: 4096 means every read fetched just its own page).
 # CPU per unit is steady on a shared machine; the MB/s and IOPS are not.
 # Usage: bench/server/data_path_cpu.sh [BUILD_DIR] [RUNS]
-# PERF=write|read records a cpu-clock profile (-g) of both daemons during that
+# PERF=write|seqread|read records a cpu-clock profile (-g) of both daemons during that
 # phase of the last run and prints the top symbols of each (PERF_KEEP=DIR
 # keeps the perf.data files). SERVER_ENV="VAR=VALUE ..." is set for rpuffsd.
 # MOUNT_OPTS: extra -o options for the mount.
@@ -105,6 +106,15 @@ for run in $(seq "$RUNS"); do
     "server_page_faults_per_MiB=$(((f1 - f0) / 1024)) MB/s=$wmbs load=$(cut -d' ' -f1 /proc/loadavg)"
 
   sync
+  echo 3 > /proc/sys/vm/drop_caches
+  perf_start seqread
+  s0=$(ticks "$SERVER_PID") c0=$(ticks "$CLIENT_PID") t0=$(date +%s.%N)
+  dd if="$MNT/f" of=/dev/null bs=1M status=none
+  s1=$(ticks "$SERVER_PID") c1=$(ticks "$CLIENT_PID") t1=$(date +%s.%N)
+  perf_stop
+  echo "run $run seqread: server_cpu_s_per_GiB=$(secs $((s1 - s0))) client_cpu_s_per_GiB=$(secs $((c1 - c0)))" \
+    "MB/s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 1073.741824 / (b - a)}') load=$(cut -d' ' -f1 /proc/loadavg)"
+
   echo 3 > /proc/sys/vm/drop_caches
   perf_start read
   s0=$(ticks "$SERVER_PID") c0=$(ticks "$CLIENT_PID") w0=$(wchar "$CLIENT_PID")

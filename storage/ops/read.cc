@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include "storage/volume_impl.h"
 
@@ -32,15 +31,20 @@ Result<std::string> VolumeImpl::Read(Ino ino, uint64_t offset, uint32_t size) {
   std::string out;
   if (offset < inode.size && size > 0) {
     uint64_t end = std::min<uint64_t>(inode.size, offset + size);
-    out.assign(end - offset, '\0');
+    out.reserve(end - offset);
     const uint64_t bs = block_size();
+    // Blocks arrive in index order: each is appended after the zeros of
+    // the hole before it (no zero-fill of the whole reply first).
     Status s = ReadBlocks(ro, ino, offset / bs, (end - 1) / bs, [&](uint64_t index, std::string_view bytes) {
       uint64_t start = index * bs;
       uint64_t from = std::max(offset, start);
       uint64_t to = std::min(end, start + bytes.size());
-      if (from < to) std::memcpy(&out[from - offset], bytes.data() + (from - start), to - from);
+      if (from >= to) return;
+      out.append(from - offset - out.size(), '\0');
+      out.append(bytes.data() + (from - start), to - from);
     });
     if (!s.ok()) return s;
+    out.append(end - offset - out.size(), '\0');
   }
   Timespec now = Now();
   if (AtimeIsStale(inode, now)) {

@@ -120,6 +120,30 @@ TEST_P(DataPathTest, SpaceReservedPastEofIsNotCountedTwice) {
   EXPECT_TRUE(ReadAll(f) == model);
 }
 
+// Reads of every alignment over holes between blocks, blocks shorter than
+// the block size (a hole inside a block) and the end of file, from the
+// memtable and from blob files: each is the model's bytes, zeros in holes.
+TEST_P(DataPathTest, ReadsAcrossHolesAndShortBlocksMatchTheModel) {
+  std::string model;
+  Ino f = FileOk(kRootIno, "f");
+  WriteBoth(f, &model, 100, Bytes(1000, 1));             // block 0: 1100 bytes stored
+  WriteBoth(f, &model, 2 * 65536 + 5, Bytes(70000, 2));  // blocks 2-3, block 1 a hole
+  WriteBoth(f, &model, 6 * 65536 - 7, Bytes(20, 3));     // blocks 5-6, block 4 a hole
+  const uint64_t offsets[] = {0, 99, 100, 1099, 1100, 65535, 65536, 131072 + 4, 200000, 6 * 65536 - 8};
+  const uint32_t sizes[] = {1, 100, 4096, 65536, 300000, kMaxIo};
+  for (int round = 0; round < 2; ++round) {
+    for (uint64_t off : offsets) {
+      for (uint32_t n : sizes) {
+        auto r = v->Read(f, off, n);
+        ASSERT_TRUE(r.ok()) << r.err();
+        std::string want = off >= model.size() ? "" : model.substr(off, n);
+        ASSERT_TRUE(r.value() == want) << "round " << round << " offset " << off << " size " << n;
+      }
+    }
+    ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  }
+}
+
 // Writes of up to 1 MiB, aligned or not, in one batch each (whole blocks,
 // patches at both ends, the inode and the retry record after them): read
 // back, answered again unchanged on a retry, and replayed from the WAL.
