@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <future>
 
 #include "client/remote/errors.h"
 #include "client/remote/rpcs.h"
@@ -130,6 +131,24 @@ int RemoteFs::SendHeld(puffs::Request& r, bool sync) {
   while (!slot->done && !slot->interrupted) puffs::Continuation::Yield();
   r.OnInterrupt(nullptr);
   return slot->done ? slot->err : EINTR;
+}
+
+void RemoteFs::SendHeldAtExit(std::chrono::milliseconds limit) {
+  if (!write_behind_ || held_.empty()) return;
+  std::vector<uint64_t> owners;
+  v1::BatchRequest req = held_.Take(&owners);
+  spdlog::debug("event=batch ops={} sync=false at_exit=true", req.ops_size());
+  auto result = std::make_shared<std::promise<int>>();
+  std::future<int> done = result->get_future();
+  volume_->Call(remote::kBatch, std::move(req),
+                remote::Done<v1::BatchReply>([result](int err, v1::BatchReply& rep) {
+                  result->set_value(err != 0 ? err : remote::ErrnoFromReply(rep.err()));
+                }));
+  if (done.wait_for(limit) != std::future_status::ready) {
+    spdlog::warn("event=held_ops_lost_at_exit reason=timeout");
+  } else if (int err = done.get(); err != 0) {
+    spdlog::warn("event=held_ops_lost_at_exit err={}", err);
+  }
 }
 
 void RemoteFs::SendHeldAsync() {

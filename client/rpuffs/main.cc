@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -119,7 +120,10 @@ int MountAndRun(const client::MountSettings& settings, const std::string& mountp
   // Other sessions' changes, pushed by the server: long kernel timeouts.
   fs.StartWatch([&um] { return um.notifier(); });
   report.ReportMounted();
-  return um.Run() == 0 ? 0 : 1;
+  int rc = um.Run();
+  // Unmounted: what the last moments held (releases, unlinks) still goes.
+  fs.SendHeldAtExit(std::chrono::seconds(10));
+  return rc == 0 ? 0 : 1;
 }
 
 }  // namespace

@@ -49,6 +49,7 @@
 // before the queue; the loop must outlive both.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -145,6 +146,10 @@ class RemoteFs {
   // next GETATTR of it needs no call), room left. False: send it yourself.
   // May suspend.
   bool HoldUnlink(puffs::Request& r, Ino parent, const std::string& name);
+  // After the loop has stopped (unmounted): sends what is still held (the
+  // releases and unlinks of the last moments) and waits for it, at most
+  // `limit`. Blocks the calling thread.
+  void SendHeldAtExit(std::chrono::milliseconds limit);
   // Sends everything held as one Batch (with `sync`: and the durable commit,
   // even if nothing is held) and waits for it. Returns the batch's errno;
   // a held op's own failure goes to its handle (TakeWriteError). May suspend.

@@ -279,3 +279,27 @@ TEST_F(RpuffsMountTest, AHeldWriteTheServerRefusesFailsTheClose) {
 
 }  // namespace
 }  // namespace rpuffs::testing
+
+namespace rpuffs::testing {
+namespace {
+
+// `rm -rf d; umount`: the unlinks held in the last moments still reach the
+// server when the daemon exits.
+TEST_F(RpuffsMountTest, UnlinksHeldAtUnmountStillLand) {
+  std::string a = NewMountPoint("a");
+  auto daemon = MountForeground(a, {"-d"});
+  ASSERT_EQ(mkdir((a + "/d").c_str(), 0755), 0);
+  constexpr int kFiles = 40;
+  for (int i = 0; i < kFiles; ++i) ASSERT_TRUE(Touch(a + "/d/f" + std::to_string(i)));
+  for (int i = 0; i < kFiles; ++i) ASSERT_EQ(unlink((a + "/d/f" + std::to_string(i)).c_str()), 0) << i;
+  EXPECT_EQ(RunCommand({"/usr/bin/fusermount3", "-u", a}), 0);
+  int status = daemon->Wait(std::chrono::seconds(20));
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(daemon->Output().find("held_ops_lost_at_exit"), std::string::npos);
+  std::string b = MountOrFail("b");
+  EXPECT_TRUE(List(b + "/d").empty());
+}
+
+}  // namespace
+}  // namespace rpuffs::testing
