@@ -13,6 +13,7 @@ namespace {
 
 constexpr auto kDrainTimeout = std::chrono::seconds(5);
 constexpr auto kGoodbyeTimeout = std::chrono::seconds(2);
+constexpr auto kHelloRetryPause = std::chrono::milliseconds(100);
 
 std::string HostName() {
   char buf[256] = {};
@@ -80,11 +81,27 @@ std::unique_ptr<RemoteVolume> RemoteVolume::Connect(const RemoteOptions& options
                                                     ConnectError* error) {
   std::unique_ptr<RemoteVolume> vol(new RemoteVolume(options, MakeChannel(options.target)));
   // Fail fast: a server that is down answers UNAVAILABLE at once instead of
-  // this call waiting for it (STACK-NOTES §1.2).
-  grpc::ClientContext ctx;
-  ctx.set_deadline(Clock::now() + options.connect_timeout);
+  // this call waiting for it (STACK-NOTES §1.2). A connection that was not
+  // refused but did not complete (a busy server: handshake timed out or cut
+  // short) is tried again until connect_timeout.
+  auto deadline = Clock::now() + options.connect_timeout;
   v1::HelloReply rep;
-  grpc::Status st = vol->stub_->Hello(&ctx, vol->MakeHello(0), &rep);
+  grpc::Status st;
+  for (int attempt = 0;; ++attempt) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(deadline);
+    rep.Clear();
+    st = vol->stub_->Hello(&ctx, vol->MakeHello(0), &rep);
+    const std::string& why = st.error_message();
+    bool refused = why.find("Connection refused") != std::string::npos ||
+                   why.find("DNS resolution failed") != std::string::npos;
+    if (st.error_code() != grpc::StatusCode::UNAVAILABLE || refused ||
+        Clock::now() + kHelloRetryPause >= deadline) {
+      break;
+    }
+    spdlog::debug("event=hello_retry attempt={} why=\"{}\"", attempt + 1, st.error_message());
+    std::this_thread::sleep_for(kHelloRetryPause);
+  }
   if (!st.ok()) {
     *error = HelloStatusError(st, options.target);
     return nullptr;

@@ -1,8 +1,8 @@
 // client/rpuffs — DirAttrs: a directory's attributes as the reply of this
 // mount's own entry change in it (create, mknod, mkdir, symlink, link: the
-// reply's `parent`) reported them, so the GETATTR the kernel sends for the
-// directory right after (it drops a directory's attributes after every
-// entry change) is answered without a round trip.
+// reply's `parent`) or a lookup, mkdir or GETATTR of it reported them, so the GETATTR the
+// kernel sends for the directory after each entry change (it drops a
+// directory's attributes every time) is answered without a round trip.
 //
 // Trusted only while the server's watch is up and only from replies that no
 // change notice crossed (RemoteFs's race rule): another mount's change to

@@ -1,5 +1,6 @@
 // Ops on one inode's attributes, symlink target and the volume's statfs.
 #include <fuse_lowlevel.h>
+#include <sys/stat.h>
 #include <spdlog/spdlog.h>
 
 #include "client/remote/rpcs.h"
@@ -67,7 +68,11 @@ void AddAttrOps(RemoteFs& fs, puffs::Ops* ops) {
     v1::GetAttrRequest req;
     req.set_ino(fs.ToServer(ino));
     v1::AttrReply rep;
+    uint64_t epoch = fs.dir_attrs().Epoch();
     if (int err = fs.Rpc(r, remote::kGetAttr, std::move(req), &rep); err != 0) return err;
+    // A directory's attributes are kept too (same race rule): the kernel
+    // asks again after each entry change, and a held unlink needs them.
+    if (S_ISDIR(rep.attr().mode())) fs.SawParent(rep.attr(), epoch);
     return fs.FillAttr("GetAttr", rep.attr(), out);
   };
   ops->setattr = [&fs](Request& r, Ino ino, const puffs::SetAttrIn& in, AttrOut* out) {

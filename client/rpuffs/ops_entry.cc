@@ -3,6 +3,7 @@
 // directories; an error (including an interrupted call, whose outcome is
 // unknown) drops what the cache knew of them.
 #include <linux/fs.h>
+#include <sys/stat.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -26,6 +27,8 @@ int EntryCall(RemoteFs& fs, Request& r, const remote::Rpc<Req, v1::EntryReply>& 
   uint64_t epoch = fs.dir_attrs().Epoch();
   if (int err = fs.Rpc(r, rpc, std::move(req), &rep); err != 0) return err;
   if (rep.has_parent()) fs.SawParent(rep.parent(), epoch);
+  // A directory found or made: its own attributes too (dir_attrs.h).
+  if (S_ISDIR(rep.attr().mode())) fs.SawParent(rep.attr(), epoch);
   return fs.FillEntry(rpc.name, rep.attr(), parent, name, out);
 }
 
