@@ -56,6 +56,9 @@ int RemoteFs::HoldSetAttr(puffs::Request& r, v1::SetAttrRequest req, uint64_t ow
   HeldOps::Maker who{r.caller().uid, r.caller().gid, {}};
   if (r.caller().uid != 0) who.groups = r.groups();
   v1::Attr predicted = held_.HoldSetAttr(std::move(req), who, owner_fh);
+  // Not the server's word on everything: no cache may learn from it what
+  // the prediction does not know (whether the file has xattrs).
+  predicted.set_xattrs(v1::XATTRS_UNKNOWN);
   ArmHeldTimer();
   int err = FillAttr("SetAttr", predicted, out);
   out->timeout = 0;  // a prediction: the next stat asks the server
