@@ -16,11 +16,11 @@
 //   a release uses no credentials and needs none. results[i].attr: the
 //   inode's attributes after a write or setattr; after an unlink that
 //   succeeded, the directory's, read just after it (the standalone reply's
-//   ErrReply.parent; a replayed unlink gets the directory as it is now). Op i runs as OpId
-//   {session, hdr.seq + i}, or seq 0 when hdr.seq is 0, so a replayed batch
-//   applies its ops once and gets their first outcomes back (storage's retry
-//   records; for releases the session's, in memory: after a server restart
-//   a replayed release answers EBADF).
+//   ErrReply.parent; a replayed unlink gets the directory as it is now).
+//   Op i runs as OpId {session, hdr.seq + i}, or seq 0 when hdr.seq is 0,
+//   so a replayed batch applies its ops once and gets their first outcomes
+//   back (storage's retry records; for releases the session's, in memory:
+//   after a server restart a replayed release answers EBADF).
 // - A release inside a batch with sync does not sync itself: the batch's
 //   commit follows every op. Without sync, a release of a written handle
 //   syncs as the standalone Release does.

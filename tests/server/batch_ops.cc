@@ -46,6 +46,15 @@ v1::BatchOp ReleaseOp(uint64_t ino, uint64_t fh, uint32_t uid) {
   return op;
 }
 
+v1::BatchOp UnlinkOp(uint64_t parent, const std::string& name, uint32_t uid) {
+  v1::BatchOp op;
+  v1::UnlinkRequest* u = op.mutable_unlink();
+  *u->mutable_hdr() = CredHdr(uid, uid);
+  u->set_parent(parent);
+  u->set_name(name);
+  return op;
+}
+
 v1::BatchRequest MakeBatch(Client& client, std::vector<v1::BatchOp> ops, bool sync) {
   v1::BatchRequest req;
   *req.mutable_hdr() = client.Hdr(ops.empty() ? 1 : ops.size());
@@ -62,6 +71,19 @@ void ExpectAllApplied(const v1::BatchReply& rep, int n) {
   EXPECT_EQ(rep.err(), 0);
   EXPECT_EQ(rep.results_size(), n);
   for (int i = 0; i < rep.results_size(); ++i) EXPECT_EQ(rep.results(i).err(), 0) << "op " << i;
+}
+
+std::unique_ptr<WatchStream> WatchOfAnotherSession(const std::string& address, Client& other) {
+  v1::HelloReply hello = other.Connect();
+  EXPECT_EQ(hello.err(), 0) << "Hello of the watching session";
+  if (hello.err() != 0) return nullptr;
+  auto watch = std::make_unique<WatchStream>(address, other.session());
+  v1::WatchEvent started;
+  const bool ok = watch->ReadNow(&started) && started.started();
+  EXPECT_TRUE(ok) << "the watch did not start";
+  if (!ok) return nullptr;
+  watch->StartReading();
+  return watch;
 }
 
 }  // namespace rpuffs::testing

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <memory>
 #include <limits>
 
 #include <google/protobuf/util/message_differencer.h>
@@ -264,11 +265,8 @@ TEST_F(BatchTest, OtherSessionsWatchSeesEveryChange) {
   File f = OwnedFile("f", 0, 0644);
   File g = OwnedFile("g", 0, 0644);
   Client other(address());
-  ASSERT_EQ(other.Connect().err(), 0);
-  WatchStream watch(address(), other.session());
-  v1::WatchEvent started;
-  ASSERT_TRUE(watch.ReadNow(&started) && started.started());
-  watch.StartReading();
+  std::unique_ptr<WatchStream> watch = WatchOfAnotherSession(address(), other);
+  ASSERT_NE(watch, nullptr);
 
   // Two inodes in turn: no two notices in a row are alike (the watcher
   // coalesces those).
@@ -281,7 +279,7 @@ TEST_F(BatchTest, OtherSessionsWatchSeesEveryChange) {
   }, /*sync=*/true));
   ASSERT_EQ(rep.err(), 0);
   std::vector<v1::Change> want = {InodeChange(f.ino), InodeChange(g.ino), InodeChange(f.ino)};
-  EXPECT_EQ(Describe(CollectChanges(watch, want.size())), Describe(want));
+  EXPECT_EQ(Describe(CollectChanges(*watch, want.size())), Describe(want));
 }
 
 }  // namespace
