@@ -5,9 +5,9 @@
 // service_files.cc and service_dirs.cc.
 //
 // Threading: gRPC's callback API. Handlers run the storage call inline on the
-// gRPC thread, except Fsync, synced Release, Write with sync and the Batch
-// that may sync (service_batch.cc), which block on fdatasync and run on the
-// WorkerPool, finishing the reactor from there.
+// gRPC thread, except Fsync, synced Release, Write with sync and a Batch that
+// may sync or is large (over 64 ops or 1 MiB of data: service_batch.cc),
+// which run on the WorkerPool, finishing the reactor from there.
 //
 // Durable commits: a synced RocksDB write makes every earlier write durable.
 // A handle that saw a Write is closed with a synced commit (Release), unless
