@@ -10,9 +10,7 @@
 #include <vector>
 
 #include "storage/block_patch.h"
-#include "storage/block_pool.h"
 #include "storage/keys.h"
-#include "storage/volume.h"
 
 namespace rpuffs::storage {
 namespace {
@@ -23,17 +21,9 @@ std::shared_ptr<rocksdb::Cache> SharedBlockCache() {
 }
 
 // Uncompressed file blocks, shared by every volume of the process: a hit
-// skips the pread, checksum and copy of a whole block (see db.h). Its
-// blocks come from a pool (block_pool.h) with room for 1/16 of the cache.
+// skips the pread, checksum and copy of a whole block (see db.h).
 std::shared_ptr<rocksdb::Cache> SharedBlobCache() {
-  static std::shared_ptr<rocksdb::Cache> cache = [] {
-    const size_t block = VolumeOptions{}.block_size;
-    rocksdb::LRUCacheOptions options;
-    options.capacity = kBlobCacheBytes;
-    options.num_shard_bits = -1;  // RocksDB's default for the size
-    options.memory_allocator = NewBlockPool(block, kBlobCacheBytes / block / 16);
-    return rocksdb::NewLRUCache(options);
-  }();
+  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlobCacheBytes);
   return cache;
 }
 
