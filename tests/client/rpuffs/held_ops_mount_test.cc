@@ -178,11 +178,6 @@ TEST_F(RpuffsMountTest, ManySmallWritesArriveWholeAndInOrder) {
   EXPECT_LT(Batches(*daemon), 1500);
 }
 
-}  // namespace
-}  // namespace rpuffs::testing
-
-namespace rpuffs::testing {
-namespace {
 
 bool Touch(const std::string& path, const std::string& data = "") {
   return WriteFile(path, data, false);
@@ -252,11 +247,6 @@ TEST_F(RpuffsMountTest, HeldUnlinkOfAnOpenFileLeavesItReadable) {
   EXPECT_EQ(close(fd), 0);
 }
 
-}  // namespace
-}  // namespace rpuffs::testing
-
-namespace rpuffs::testing {
-namespace {
 
 // A held write the server refuses (beyond the largest file size) fails the
 // close, as a write-behind write does; the file's other changes still land.
@@ -277,11 +267,6 @@ TEST_F(RpuffsMountTest, AHeldWriteTheServerRefusesFailsTheClose) {
   EXPECT_NE(daemon->Output().find("event=held_op_failed op=write"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace rpuffs::testing
-
-namespace rpuffs::testing {
-namespace {
 
 // `rm -rf d; umount`: the unlinks held in the last moments still reach the
 // server when the daemon exits.
