@@ -160,7 +160,15 @@ bool RemoteVolume::watching() const {
 void RemoteVolume::CallEnded(CallControl* call) {
   std::lock_guard<std::mutex> lock(calls_mu_);
   live_calls_.erase(call);
-  if (live_calls_.empty()) calls_cv_.notify_all();
+  if (live_calls_.size() <= 1) calls_cv_.notify_all();  // 1: maybe the watch alone
+}
+
+bool RemoteVolume::WaitCallsDone(std::chrono::milliseconds limit) {
+  std::unique_lock<std::mutex> lock(calls_mu_);
+  return calls_cv_.wait_for(lock, limit, [this] {
+    size_t watch = watcher_ && live_calls_.count(watcher_.get()) ? 1 : 0;
+    return live_calls_.size() <= watch;
+  });
 }
 
 void RemoteVolume::CancelAllAndWait() {

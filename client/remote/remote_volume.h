@@ -63,6 +63,10 @@ class RemoteVolume final : public CallHost {
     return Start(rpc, std::move(req), std::move(done), CallKind::kNormal);
   }
 
+  // Waits, cancelling nothing, until no call but the watch stream is in
+  // flight, or until `limit` passed; true if none is left. Blocks.
+  bool WaitCallsDone(std::chrono::milliseconds limit);
+
   // At most once. `callback` runs on gRPC threads (watch.h).
   void StartWatch(WatchCallback callback);
   // True while the server's watch stream is up (after its start event).

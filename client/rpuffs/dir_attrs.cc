@@ -15,16 +15,16 @@ void DirAttrs::Store(const ::rpuffs::v1::Attr& attr, uint64_t epoch_at_send) {
   if (epoch_at_send != epoch_ || attr.ino() == 0) return;
   auto it = attrs_.find(attr.ino());
   if (it != attrs_.end()) {
-    if (Ctime(attr) >= Ctime(it->second)) it->second = attr;
+    if (it->second.predicted || Ctime(attr) >= Ctime(it->second.attr)) it->second = Kept{attr, false};
     return;
   }
   if (attrs_.size() >= kMaxDirs) attrs_.clear();  // only a cache
-  attrs_.emplace(attr.ino(), attr);
+  attrs_.emplace(attr.ino(), Kept{attr, false});
 }
 
 const ::rpuffs::v1::Attr* DirAttrs::Find(uint64_t dir) const {
   auto it = attrs_.find(dir);
-  return it == attrs_.end() ? nullptr : &it->second;
+  return it == attrs_.end() ? nullptr : &it->second.attr;
 }
 
 void DirAttrs::Drop(uint64_t dir) {
@@ -37,9 +37,11 @@ bool DirAttrs::Touch(uint64_t dir) {
   if (it == attrs_.end()) return false;
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
-  it->second.mutable_mtime()->set_sec(now.tv_sec);
-  it->second.mutable_mtime()->set_nsec(static_cast<uint32_t>(now.tv_nsec));
-  *it->second.mutable_ctime() = it->second.mtime();
+  ::rpuffs::v1::Attr& a = it->second.attr;
+  a.mutable_mtime()->set_sec(now.tv_sec);
+  a.mutable_mtime()->set_nsec(static_cast<uint32_t>(now.tv_nsec));
+  *a.mutable_ctime() = a.mtime();
+  it->second.predicted = true;
   return true;
 }
 

@@ -35,13 +35,18 @@ class DirAttrs {
   void Clear();
   // This mount changed an entry of `dir` without asking the server yet (a
   // held unlink): its mtime and ctime become this machine's now. False if
-  // nothing is kept for it.
+  // nothing is kept for it. The next reply Store()d replaces these times
+  // whatever its ctime (the two clocks may differ).
   bool Touch(uint64_t dir);
 
  private:
   static constexpr size_t kMaxDirs = 4096;
+  struct Kept {
+    ::rpuffs::v1::Attr attr;
+    bool predicted = false;  // times from this machine's clock (Touch): any reply replaces them
+  };
   uint64_t epoch_ = 0;
-  std::unordered_map<uint64_t, ::rpuffs::v1::Attr> attrs_;
+  std::unordered_map<uint64_t, Kept> attrs_;
 };
 
 }  // namespace rpuffs::client

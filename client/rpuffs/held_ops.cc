@@ -91,12 +91,11 @@ void HeldOps::NoteWrite(uint64_t ino, uint64_t off, uint64_t len, bool append, b
   if (!by_root) a.set_mode(KillSuidBits(a.mode()));
 }
 
-bool HeldOps::CanHoldWrite(size_t len) const {
-  return len <= kMaxHeldWrite && bytes_ + len <= kMaxBytes && ops_.size() < kMaxOps;
+bool HeldOps::CanHoldWrite(const v1::WriteRequest& req) const {
+  return req.data().size() <= kMaxHeldWrite && Fits(req.ByteSizeLong());
 }
 
 void HeldOps::HoldWrite(v1::WriteRequest req) {
-  bytes_ += req.data().size();
   uint64_t ino = req.ino();
   uint64_t fh = req.fh();
   v1::BatchOp op;
@@ -105,7 +104,7 @@ void HeldOps::HoldWrite(v1::WriteRequest req) {
 }
 
 bool HeldOps::CanHoldSetAttr(uint64_t ino, const v1::SetAttrRequest& req) const {
-  if ((req.valid() & v1::SET_SIZE) || ops_.size() >= kMaxOps) return false;
+  if ((req.valid() & v1::SET_SIZE) || !Fits(req.ByteSizeLong())) return false;
   const v1::Attr* a = Shadow(ino);
   return a != nullptr && S_ISREG(a->mode());
 }
@@ -134,6 +133,7 @@ void HeldOps::HoldUnlink(v1::UnlinkRequest req) {
 }
 
 void HeldOps::Hold(uint64_t ino, v1::BatchOp op, uint64_t owner, bool change) {
+  bytes_ += op.ByteSizeLong() + kPerOpBytes;
   ops_.push_back(std::move(op));
   owners_.push_back(owner);
   op_inos_.push_back(ino);

@@ -38,9 +38,10 @@ namespace v1 = ::rpuffs::v1;
 class HeldOps {
  public:
   static constexpr size_t kMaxHeldWrite = 128 << 10;  // a larger write goes at once
-  // Held write data in all: a batch stays under rpuffsd's message limit
-  // (1 MiB + 64 KiB, server/daemon.cc) with its op headers.
-  static constexpr size_t kMaxBytes = 1 << 20;
+  // A batch's serialized size (ops with their headers, which carry the
+  // caller's groups) stays under rpuffsd's message limit (1 MiB + 64 KiB,
+  // server/daemon.cc), with room for the outer message.
+  static constexpr size_t kMaxBatchBytes = 1 << 20;
   static constexpr size_t kMaxOps = 512;               // below the server's 1024
   static constexpr size_t kReleaseBatch = 64;          // releases alone: sent at this many
 
@@ -68,7 +69,8 @@ class HeldOps {
   // or sent: the shadow grows and loses suid/sgid as storage's write does.
   void NoteWrite(uint64_t ino, uint64_t off, uint64_t len, bool append, bool by_root);
 
-  bool CanHoldWrite(size_t len) const;
+  // A write (stamped: its size counts) may be held: small, and room left.
+  bool CanHoldWrite(const v1::WriteRequest& req) const;
   void HoldWrite(v1::WriteRequest req);
   // A setattr of `ino` may be held: tracked, no size change, room left.
   bool CanHoldSetAttr(uint64_t ino, const v1::SetAttrRequest& req) const;
@@ -77,8 +79,10 @@ class HeldOps {
   v1::Attr HoldSetAttr(v1::SetAttrRequest req, const Maker& who, uint64_t fh);
   void HoldRelease(v1::ReleaseRequest req);
   void HoldUnlink(v1::UnlinkRequest req);
-  // Room for one more op of any kind.
-  bool HasRoom() const { return ops_.size() < kMaxOps; }
+  // Room for one more op of `op_bytes` serialized bytes.
+  bool Fits(size_t op_bytes) const {
+    return ops_.size() < kMaxOps && bytes_ + op_bytes + kPerOpBytes <= kMaxBatchBytes;
+  }
 
   // Something held changes what another call may observe (not just releases).
   bool HasChanges() const { return changes_ > 0; }
@@ -94,13 +98,14 @@ class HeldOps {
     std::vector<uint64_t> writers;  // handles open for writing
     uint64_t held = 0;  // held ops on the inode not yet taken
   };
+  static constexpr size_t kPerOpBytes = 16;  // the op's own framing, generously
   void Hold(uint64_t ino, v1::BatchOp op, uint64_t owner, bool change);
 
   std::unordered_map<uint64_t, Tracked> tracked_;
   std::vector<v1::BatchOp> ops_;
   std::vector<uint64_t> owners_;
   std::vector<uint64_t> op_inos_;
-  size_t bytes_ = 0;
+  size_t bytes_ = 0;  // serialized size of ops_
   size_t changes_ = 0;
 };
 

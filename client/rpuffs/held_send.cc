@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <future>
+#include <unordered_map>
 
 #include "client/remote/errors.h"
 #include "client/remote/rpcs.h"
@@ -39,20 +40,23 @@ uint64_t OpIno(const v1::BatchOp& op) {
 int RemoteFs::WriteBehindWrite(puffs::Request& r, v1::WriteRequest req) {
   if (int err = write_behind_->TakeError(req.fh()); err != 0) return err;
   held_.NoteWrite(req.ino(), req.offset(), req.data().size(), req.append(), r.caller().uid == 0);
-  if (!held_.CanHoldWrite(req.data().size()) && !held_.empty()) {
+  StampCredentials(r, req.mutable_hdr());
+  if (!held_.CanHoldWrite(req) && !held_.empty()) {
     // Bounds reached, or a large write: what is held goes first.
     SendHeldAsync();
   }
-  if (!held_.CanHoldWrite(req.data().size())) return StartWrite(r, std::move(req));
-  StampCredentials(r, req.mutable_hdr());
+  if (!held_.CanHoldWrite(req)) return StartWrite(r, std::move(req));
   held_.HoldWrite(std::move(req));
   ArmHeldTimer();
   return 0;
 }
 
-int RemoteFs::HoldSetAttr(puffs::Request& r, v1::SetAttrRequest req, uint64_t owner_fh,
-                          puffs::AttrOut* out) {
+bool RemoteFs::HoldSetAttr(puffs::Request& r, v1::SetAttrRequest& req, uint64_t owner_fh,
+                           puffs::AttrOut* out, int* err) {
+  // Without the kernel's checks only the server can refuse the caller: ask it.
+  if (!write_behind_ || !(settings_.kernel_checks_permissions || r.caller().uid == 0)) return false;
   StampCredentials(r, req.mutable_hdr());
+  if (!held_.CanHoldSetAttr(req.ino(), req)) return false;
   HeldOps::Maker who{r.caller().uid, r.caller().gid, {}};
   if (r.caller().uid != 0) who.groups = r.groups();
   v1::Attr predicted = held_.HoldSetAttr(std::move(req), who, owner_fh);
@@ -60,12 +64,13 @@ int RemoteFs::HoldSetAttr(puffs::Request& r, v1::SetAttrRequest req, uint64_t ow
   // the prediction does not know (whether the file has xattrs).
   predicted.set_xattrs(v1::XATTRS_UNKNOWN);
   ArmHeldTimer();
-  int err = FillAttr("SetAttr", predicted, out);
+  *err = FillAttr("SetAttr", predicted, out);
   out->timeout = 0;  // a prediction: the next stat asks the server
-  return err;
+  return true;
 }
 
 void RemoteFs::HoldRelease(v1::ReleaseRequest req) {
+  if (!held_.Fits(req.ByteSizeLong())) SendHeldAsync();
   held_.HoldRelease(std::move(req));
   if (held_.ReleasesFull()) {
     SendHeldAsync();
@@ -78,16 +83,19 @@ bool RemoteFs::HoldUnlink(puffs::Request& r, Ino parent, const std::string& name
   uint64_t dir = ToServer(parent);
   // entry_timeout=0 asks that other mounts see each name change at once;
   // otherwise a held unlink shows within kHeldDelay + a round trip.
-  if (!write_behind_ || settings_.entry_timeout <= 0 || !watching_ || dir_attrs_.Find(dir) == nullptr) {
+  // Without the kernel's checks only the server can refuse the caller: ask it.
+  bool checked = settings_.kernel_checks_permissions || r.caller().uid == 0;
+  if (!write_behind_ || !checked || settings_.entry_timeout <= 0 || !watching_ ||
+      dir_attrs_.Find(dir) == nullptr) {
     return false;
   }
-  if (!held_.HasRoom()) SendHeldAsync();
-  // Sending may have let a notice in: check again.
-  if (!watching_ || !dir_attrs_.Touch(dir) || !held_.HasRoom()) return false;
   v1::UnlinkRequest req;
   req.set_parent(dir);
   req.set_name(name);
   StampCredentials(r, req.mutable_hdr());
+  if (!held_.Fits(req.ByteSizeLong())) SendHeldAsync();
+  // Sending may have let a notice in: check again.
+  if (!watching_ || !held_.Fits(req.ByteSizeLong()) || !dir_attrs_.Touch(dir)) return false;
   held_.HoldUnlink(std::move(req));
   dirs_.Removed(dir, name);
   ArmHeldTimer();
@@ -137,7 +145,11 @@ int RemoteFs::SendHeld(puffs::Request& r, bool sync) {
 }
 
 void RemoteFs::SendHeldAtExit(std::chrono::milliseconds limit) {
-  if (!write_behind_ || held_.empty()) return;
+  if (!write_behind_) return;
+  // A batch (or write) already on its way goes first: wait for it, as the
+  // loop no longer runs to tell us.
+  if (!volume_->WaitCallsDone(limit)) spdlog::warn("event=calls_in_flight_at_exit");
+  if (held_.empty()) return;
   std::vector<uint64_t> owners;
   v1::BatchRequest req = held_.Take(&owners);
   spdlog::debug("event=batch ops={} sync=false at_exit=true", req.ops_size());
@@ -207,6 +219,11 @@ void RemoteFs::StartHeldBatch(bool sync, std::function<void(int)> done) {
 
 void RemoteFs::OnBatchDone(const std::vector<uint64_t>& owners, const v1::BatchRequest& sent, int err,
                            const v1::BatchReply& rep, uint64_t dir_epoch) {
+  // Only the last write or setattr of a file in the batch tells how it is now.
+  std::unordered_map<uint64_t, int> last;
+  for (int i = 0; i < sent.ops_size(); ++i) {
+    if (sent.ops(i).has_write() || sent.ops(i).has_setattr()) last[OpIno(sent.ops(i))] = i;
+  }
   for (int i = 0; i < sent.ops_size(); ++i) {
     const v1::BatchOp& op = sent.ops(i);
     uint64_t owner = i < static_cast<int>(owners.size()) ? owners[i] : 0;
@@ -230,9 +247,10 @@ void RemoteFs::OnBatchDone(const std::vector<uint64_t>& owners, const v1::BatchR
     const v1::Attr& attr = rep.results(i).attr();
     // The directory after a held unlink: kept if nothing dropped it meanwhile.
     if (attr.ino() != 0 && op.op_case() == v1::BatchOp::kUnlink && watching_) dir_attrs_.Store(attr, dir_epoch);
-    if (attr.ino() != 0 && op.op_case() == v1::BatchOp::kSetattr) {
-      Seen(attr);
-      if (write_behind_->idle()) held_.Refresh(attr);
+    // (Not Seen(): a setattr's reply says nothing of this mount's page cache.)
+    auto it = last.find(OpIno(op));
+    if (attr.ino() != 0 && it != last.end() && it->second == i && write_behind_->idle()) {
+      held_.Refresh(attr);
     }
   }
 }

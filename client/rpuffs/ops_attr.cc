@@ -80,10 +80,8 @@ void AddAttrOps(RemoteFs& fs, puffs::Ops* ops) {
     v1::SetAttrRequest req = ToSetAttr(fs.ToServer(ino), in);
     // chown/chmod/utimes of a file open for writing here: held until its
     // close (held_ops.h), answered from the predicted attributes.
-    if (fs.write_behind() && fs.held().CanHoldSetAttr(req.ino(), req)) {
-      uint64_t owner = in.fh ? *in.fh : fs.held().WriterFh(req.ino());
-      return fs.HoldSetAttr(r, std::move(req), owner, out);
-    }
+    uint64_t owner = in.fh ? *in.fh : fs.held().WriterFh(req.ino());
+    if (int err = 0; fs.HoldSetAttr(r, req, owner, out, &err)) return err;
     v1::AttrReply rep;
     int err = fs.Rpc(r, remote::kSetAttr, std::move(req), &rep);
     // Again: a create's reply read before this change may have come meanwhile.

@@ -153,12 +153,17 @@ void AddFileOps(RemoteFs& fs, puffs::Ops* ops) {
   // everything held (this mount's changes to the file) is on the server.
   ops->flush = [&fs](Request& r, Ino ino, OpenFile& of) {
     bool dirty = fs.TakeDirty(of.fh);
-    if (fs.write_behind() && (dirty || fs.held().HasChanges())) {
-      int err = fs.SendHeld(r, dirty);
-      int held_err = fs.TakeWriteError(of.fh);
-      return held_err != 0 ? held_err : err;
+    if (!fs.write_behind()) return dirty ? Fsync(fs, r, ino, false, of.fh) : 0;
+    // Also when this descriptor wrote nothing: a held chmod of it may be in
+    // flight (wait for it) or may have failed (report it).
+    int err = 0;
+    if (dirty || fs.held().HasChanges()) {
+      err = fs.SendHeld(r, dirty);
+    } else {
+      fs.WaitWritesAndBatches();  // held releases may wait for their batch
     }
-    return dirty ? Fsync(fs, r, ino, false, of.fh) : 0;
+    int held_err = fs.TakeWriteError(of.fh);
+    return held_err != 0 ? held_err : err;
   };
   ops->release = std::bind(Release, std::ref(fs), _1, _2, _3);
   ops->fsync = [&fs](Request& r, Ino ino, bool datasync, OpenFile& of) {

@@ -135,9 +135,15 @@ class RemoteFs {
 
   // ---- held ops (held_ops.h; held_send.cc). Only with write-behind on.
   HeldOps& held() { return held_; }
-  // Holds a setattr HeldOps::CanHoldSetAttr allowed; fills *out with the
-  // predicted attributes, attribute timeout 0.
-  int HoldSetAttr(puffs::Request& r, v1::SetAttrRequest req, uint64_t owner_fh, puffs::AttrOut* out);
+  // Holds the setattr `req` (stamped here) if it may be held (held_ops.h;
+  // the kernel checked the caller's right): true, with *out the predicted
+  // attributes (attribute timeout 0) and *err set. False: send it yourself.
+  bool HoldSetAttr(puffs::Request& r, v1::SetAttrRequest& req, uint64_t owner_fh, puffs::AttrOut* out,
+                   int* err);
+  // Suspends until no write-behind write or ordered batch is in flight.
+  void WaitWritesAndBatches() {
+    if (write_behind_) write_behind_->WaitIdle();
+  }
   // Holds a release; sends the held ops once enough releases are held.
   // May suspend.
   void HoldRelease(v1::ReleaseRequest req);

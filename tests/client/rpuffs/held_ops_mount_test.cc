@@ -288,3 +288,32 @@ TEST_F(RpuffsMountTest, UnlinksHeldAtUnmountStillLand) {
 
 }  // namespace
 }  // namespace rpuffs::testing
+
+namespace rpuffs::testing {
+namespace {
+
+// Without the kernel's permission checks only the server can refuse a
+// caller: nothing it must judge is held (an unlink answered 0 would be a lie).
+TEST_F(RpuffsMountTest, WithoutKernelChecksAnUnlinkTheServerRefusesFailsAtOnce) {
+  std::string a = MountOrFail("a", {"nodefault_permissions"});
+  ASSERT_EQ(chmod(dir_->path().c_str(), 0755), 0);  // uid 1000 walks to the mount
+  ASSERT_EQ(mkdir((a + "/d").c_str(), 0755), 0);
+  ASSERT_TRUE(Touch(a + "/d/f"));
+  ASSERT_TRUE(Touch(a + "/d/g"));
+  ASSERT_EQ(unlink((a + "/d/g").c_str()), 0);  // the directory's attributes are known
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (setgid(1000) != 0 || setuid(1000) != 0) _exit(10);
+    int rc = unlink((a + "/d/f").c_str());
+    _exit(rc == -1 && errno == EACCES ? 0 : 11);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(Exists(a + "/d/f"));
+}
+
+}  // namespace
+}  // namespace rpuffs::testing

@@ -126,14 +126,33 @@ TEST(HeldOpsTest, ReleasesAloneAreNoChangeAndFillUpAtTheBatchSize) {
 
 TEST(HeldOpsTest, WritesAreHeldWithinTheBounds) {
   HeldOps held;
-  EXPECT_FALSE(held.CanHoldWrite(HeldOps::kMaxHeldWrite + 1));
+  EXPECT_FALSE(held.CanHoldWrite(Write(0, HeldOps::kMaxHeldWrite + 1)));
   size_t n = 0;
-  while (held.CanHoldWrite(HeldOps::kMaxHeldWrite) && n < 1000) {
+  while (held.CanHoldWrite(Write(n * HeldOps::kMaxHeldWrite, HeldOps::kMaxHeldWrite)) && n < 1000) {
     held.HoldWrite(Write(n * HeldOps::kMaxHeldWrite, HeldOps::kMaxHeldWrite));
     ++n;
   }
-  EXPECT_EQ(n, HeldOps::kMaxBytes / HeldOps::kMaxHeldWrite);
+  EXPECT_EQ(n, HeldOps::kMaxBatchBytes / HeldOps::kMaxHeldWrite - 1);  // headers take the last slot
   EXPECT_TRUE(held.HasChanges());
+}
+
+// The batch must stay under rpuffsd's message limit even when every op's
+// header lists many supplementary groups.
+TEST(HeldOpsTest, TheBatchStaysUnderTheMessageLimitWhateverTheHeaders) {
+  HeldOps held;
+  v1::WriteRequest w = Write(0, 4096);
+  for (int g = 0; g < 100; ++g) w.mutable_hdr()->mutable_cred()->add_groups(100000 + g);
+  w.mutable_hdr()->mutable_cred()->set_uid(123456);
+  size_t n = 0;
+  while (held.CanHoldWrite(w) && n < 10000) {
+    held.HoldWrite(w);
+    ++n;
+  }
+  EXPECT_GT(n, 100u);
+  std::vector<uint64_t> owners;
+  v1::BatchRequest b = held.Take(&owners);
+  b.set_sync(true);
+  EXPECT_LE(b.ByteSizeLong(), static_cast<size_t>(HeldOps::kMaxBatchBytes));
 }
 
 TEST(HeldOpsTest, ServerRepliesReplaceTheShadowOnlyWhenNothingIsHeldForTheFile) {
