@@ -61,6 +61,7 @@ void RemoteFs::StampCredentials(puffs::Request& r, v1::RequestHeader* hdr) const
   cred->set_uid(c.uid);
   cred->set_gid(c.gid);
   cred->set_pid(c.pid);
+  cred->clear_groups();  // a request may be stamped twice (a setattr not held after all)
   // Root bypasses the server's checks: spare the /proc read for its groups.
   if (c.uid != 0) {
     for (gid_t g : r.groups()) cred->add_groups(g);
