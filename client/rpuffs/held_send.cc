@@ -45,7 +45,7 @@ int RemoteFs::WriteBehindWrite(puffs::Request& r, v1::WriteRequest req) {
     // Bounds reached, or a large write: what is held goes first.
     SendHeldAsync();
   }
-  if (!held_.CanHoldWrite(req)) return StartWrite(r, std::move(req));
+  if (!held_.CanHoldWrite(req)) return StartWrite(std::move(req));
   held_.HoldWrite(std::move(req));
   ArmHeldTimer();
   return 0;

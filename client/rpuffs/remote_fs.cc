@@ -39,11 +39,11 @@ RemoteFs::~RemoteFs() {
   write_behind_.reset();
 }
 
-int RemoteFs::StartWrite(puffs::Request& r, v1::WriteRequest req) {
+int RemoteFs::StartWrite(v1::WriteRequest req) {
   uint64_t fh = req.fh();
+  // Again: a failure may have come while what was held went first.
   if (int err = write_behind_->TakeError(fh); err != 0) return err;
   uint64_t id = write_behind_->Begin(req.ino(), req.offset(), req.data().size(), req.append());
-  StampCredentials(r, req.mutable_hdr());
   WriteBehind* wb = write_behind_.get();
   CompletionQueue* queue = queue_.get();
   // Not cancelled by an interrupt: the application was already told it succeeded.

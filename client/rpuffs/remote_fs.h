@@ -224,7 +224,8 @@ class RemoteFs {
     uint64_t size;
   };
   void StampCredentials(puffs::Request& r, v1::RequestHeader* hdr) const;
-  int StartWrite(puffs::Request& r, v1::WriteRequest req);
+  // Sends a write-behind write (REQUIRES: req stamped). May suspend.
+  int StartWrite(v1::WriteRequest req);
   // held_send.cc. REQUIRES write_behind_->idle(): takes what is held and
   // sends it (a barrier nothing overtakes); done(errno) on the loop thread.
   void StartHeldBatch(bool sync, std::function<void(int)> done);

@@ -11,20 +11,13 @@
 
 #include "storage/store.h"
 #include "tests/storage/crash_content.h"
+#include "tests/storage/writer_main.h"
 
 using namespace rpuffs::storage;
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s DIR SEED\n", argv[0]);
-    return 2;
-  }
-  auto store = Store::Open(argv[1]);
-  if (!store.ok()) {
-    std::fprintf(stderr, "open: %d %s\n", store.err(), store.status().message().c_str());
-    return 1;
-  }
-  Volume* v = store.value()->Find("default");
+  std::unique_ptr<Store> store;
+  Volume* v = rpuffs::storage::testing::OpenDefaultOrExit(argc, argv, 3, "DIR SEED", &store);
   Caller root;
   const uint64_t seed = std::strtoull(argv[2], nullptr, 10);
   for (uint64_t i = 0; i < 100000; ++i) {

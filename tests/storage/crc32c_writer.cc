@@ -14,6 +14,7 @@
 #include "storage/store.h"
 #include "storage/volume_internal.h"
 #include "tests/storage/crc32c_content.h"
+#include "tests/storage/writer_main.h"
 
 namespace rocksdb::crc32c {
 std::string IsFastCrc32Supported();
@@ -41,16 +42,8 @@ bool WriteFile(Volume* v, const std::string& name, uint64_t i) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s DIR\n", argv[0]);
-    return 2;
-  }
-  auto store = Store::Open(argv[1]);
-  if (!store.ok()) {
-    std::fprintf(stderr, "open: %d %s\n", store.err(), store.status().message().c_str());
-    return 1;
-  }
-  Volume* v = store.value()->Find("default");
+  std::unique_ptr<Store> store;
+  Volume* v = testing::OpenDefaultOrExit(argc, argv, 2, "DIR", &store);
   for (int i = 0; i < testing::kCrcFlushedFiles; ++i) {
     if (!WriteFile(v, "flushed" + std::to_string(i), i)) return 3;
   }
