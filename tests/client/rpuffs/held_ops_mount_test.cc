@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstdlib>
 #include <sstream>
 
@@ -42,6 +43,20 @@ struct stat StatOf(const std::string& path) {
   struct stat st{};
   EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
   return st;
+}
+
+// Runs `body` in a child as uid/gid 1000 and returns its exit status
+// (0: body returned 0; 10: the credentials could not be taken; -1: no child).
+int ExitStatusAsUser1000(const std::function<int()>& body) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (setgid(1000) != 0 || setuid(1000) != 0) _exit(10);
+    _exit(body());
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
 }
 
 // What tar does with one file, as root.
@@ -114,22 +129,16 @@ TEST_F(RpuffsMountTest, HeldChmodAfterAWriteByTheOwnerKeepsSuid) {
   ASSERT_EQ(fchown(fd, 1000, 1000), 0);
   ASSERT_EQ(fchmod(fd, 04755), 0);
   ASSERT_EQ(close(fd), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    if (setgid(1000) != 0 || setuid(1000) != 0) _exit(10);
-    int f = open(path.c_str(), O_WRONLY);
-    if (f < 0) _exit(11);
-    if (write(f, "data", 4) != 4) _exit(12);
-    if (fchmod(f, 04755) != 0) _exit(13);
-    if (write(f, "more", 4) != 4) _exit(14);  // clears it again
-    if (fchmod(f, 04711) != 0) _exit(15);
-    _exit(close(f) == 0 ? 0 : 16);
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_EQ(ExitStatusAsUser1000([&] {
+              int f = open(path.c_str(), O_WRONLY);
+              if (f < 0) return 11;
+              if (write(f, "data", 4) != 4) return 12;
+              if (fchmod(f, 04755) != 0) return 13;
+              if (write(f, "more", 4) != 4) return 14;  // clears it again
+              if (fchmod(f, 04711) != 0) return 15;
+              return close(f) == 0 ? 0 : 16;
+            }),
+            0);
   EXPECT_EQ(StatOf(b + "/u/s").st_mode & 07777, 04711u);
   EXPECT_EQ(StatOf(a + "/u/s").st_mode & 07777, 04711u);
   EXPECT_EQ(StatOf(b + "/u/s").st_size, 8);
@@ -301,17 +310,11 @@ TEST_F(RpuffsMountTest, WithoutKernelChecksAnUnlinkTheServerRefusesFailsAtOnce) 
   ASSERT_TRUE(Touch(a + "/d/f"));
   ASSERT_TRUE(Touch(a + "/d/g"));
   ASSERT_EQ(unlink((a + "/d/g").c_str()), 0);  // the directory's attributes are known
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    if (setgid(1000) != 0 || setuid(1000) != 0) _exit(10);
-    int rc = unlink((a + "/d/f").c_str());
-    _exit(rc == -1 && errno == EACCES ? 0 : 11);
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(ExitStatusAsUser1000([&] {
+              int rc = unlink((a + "/d/f").c_str());
+              return rc == -1 && errno == EACCES ? 0 : 11;
+            }),
+            0);
   EXPECT_TRUE(Exists(a + "/d/f"));
 }
 
