@@ -18,6 +18,8 @@
 #   RUNID       run id stored in every line (default peers-<UTC time>)
 #   FS_TIMEOUT  seconds one filesystem's bench.sh may take before it is killed (default 1500)
 #   RPUFFS_OPTS extra -o options for the rpuffs mount (allow_other is always given)
+#   RPUFFS_ARGS, MEMFS_ARGS  extra command-line arguments for rpuffs / rpuffs-memfs (e.g.
+#               "--poll-us 0", for A/B runs)
 # Each filesystem's run is framed by two "load" lines (uptime load averages before/after).
 # Everything started here is stopped on exit, Ctrl-C included: mounts, rpuffsd, temp dirs,
 # and the peers when this script brought them up. Each step is bounded in time.
@@ -138,7 +140,7 @@ start_server() {
 
 mount_rpuffs() {
   mkdir -p "$WORK/rpuffs"
-  "$RPUFFS" "$SERVER_ADDR" "$WORK/rpuffs" -f -o "allow_other${RPUFFS_OPTS:+,$RPUFFS_OPTS}" \
+  "$RPUFFS" "$SERVER_ADDR" "$WORK/rpuffs" -f ${RPUFFS_ARGS:-} -o "allow_other${RPUFFS_OPTS:+,$RPUFFS_OPTS}" \
     > "$WORK/rpuffs.log" 2>&1 &
   RPUFFS_PID=$!
   wait_mounted "$WORK/rpuffs" 20 "$RPUFFS_PID" || { say "rpuffs mount failed:"; cat "$WORK/rpuffs.log" >&2; return 1; }
@@ -146,7 +148,7 @@ mount_rpuffs() {
 
 mount_memfs() {
   mkdir -p "$WORK/memfs"
-  "$MEMFS" "$WORK/memfs" -f -o allow_other > "$WORK/memfs.log" 2>&1 &
+  "$MEMFS" "$WORK/memfs" -f ${MEMFS_ARGS:-} -o allow_other > "$WORK/memfs.log" 2>&1 &
   MEMFS_PID=$!
   wait_mounted "$WORK/memfs" 20 "$MEMFS_PID" || { say "rpuffs-memfs mount failed:"; cat "$WORK/memfs.log" >&2; return 1; }
 }

@@ -1,5 +1,6 @@
 #include "client/puffs/event_loop.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
@@ -259,7 +260,7 @@ void EventLoop::RunOnce(int timeout_ms) {
   // EnterWait() turns the wait into a poll if any are queued, and a Post()
   // during the wait writes the eventfd.
   const bool waits = wait_ms != 0 && EnterWait();
-  int n = epoll_wait(epfd_, events, 64, waits ? wait_ms : 0);
+  int n = waits ? PollThenWait(events, 64, wait_ms) : epoll_wait(epfd_, events, 64, 0);
   if (waits) LeaveWait();
   for (int i = 0; i < n; ++i) {
     auto it = fds_.find(events[i].data.fd);
@@ -269,6 +270,28 @@ void EventLoop::RunOnce(int timeout_ms) {
   }
   RunPosted();
   Continuation::RunScheduled();
+}
+
+int EventLoop::PollThenWait(epoll_event* events, int max_events, int wait_ms) {
+  const PollWindow::Duration window = poll_.current();
+  if (window > PollWindow::Duration::zero()) {
+    const Clock::time_point until = Clock::now() + window;
+    do {
+      int n = epoll_wait(epfd_, events, max_events, 0);
+      if (n != 0) {
+        poll_.OnHit();
+        return n;
+      }
+      // A thread that shares this CPU (often the very application whose
+      // next request we wait for) runs now instead of waiting for us.
+      sched_yield();
+    } while (Clock::now() < until);
+  }
+  if (poll_.max() <= PollWindow::Duration::zero()) return epoll_wait(epfd_, events, max_events, wait_ms);
+  const Clock::time_point slept_from = Clock::now();
+  int n = epoll_wait(epfd_, events, max_events, wait_ms);
+  poll_.OnSlept(Clock::now() - slept_from);
+  return n;
 }
 
 int EventLoop::Run(StackPool& pool) {

@@ -14,7 +14,9 @@
 // System calls per wake-up: the wake eventfd is watched edge-triggered, so
 // the loop never reads it; Post() writes it only when the loop is (about
 // to be) waiting in epoll, so work handed over while the loop is busy costs
-// no system call on either side.
+// no system call on either side. Before it sleeps, the loop may poll epoll
+// for a short adaptive window (SetPollWindow), so that a request arriving
+// right after a reply costs no wake-up.
 #pragma once
 
 #include <sys/epoll.h>
@@ -29,6 +31,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "client/puffs/poll_window.h"
 #include "client/puffs/stack_pool.h"
 
 namespace rpuffs::puffs {
@@ -87,6 +90,13 @@ class EventLoop {
   // The loop never waits longer than `timeout` (0 = no bound), so the loop
   // function runs at least that often.
   void SetLoopTimeout(std::chrono::milliseconds timeout) { loop_timeout_ = timeout; }
+  // Before sleeping in epoll the loop polls it for up to `max` (adaptive:
+  // poll_window.h); 0 = never poll. Default 0.
+  void SetPollWindow(std::chrono::microseconds max) { poll_.SetMax(max); }
+  std::chrono::microseconds poll_window_max() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(poll_.max());
+  }
+  PollWindow::Duration poll_window_current() const { return poll_.current(); }
 
   // Runs the loop inside a continuation with a stack from `pool` until Stop().
   // Returns 0, or EIO if the loop body threw (logged).
@@ -125,6 +135,8 @@ class EventLoop {
   // Before/after epoll_wait: whether Post() must wake the loop.
   bool EnterWait();
   void LeaveWait();
+  // epoll_wait for up to wait_ms (-1: no bound), polling first (poll_).
+  int PollThenWait(epoll_event* events, int max_events, int wait_ms);
 
   int epfd_ = -1;
   int timerfd_ = -1;
@@ -138,6 +150,7 @@ class EventLoop {
   std::function<void()> loop_fn_;
   std::chrono::milliseconds loop_timeout_{0};
   std::function<void(int)> signal_cb_;
+  PollWindow poll_;
 
   mutable std::mutex post_mu_;
   std::vector<std::function<void()>> posted_;  // GUARDED_BY(post_mu_)

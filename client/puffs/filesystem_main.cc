@@ -20,6 +20,7 @@ struct CommandLine {
   std::string mountpoint;
   bool foreground = false;
   bool debug = false;
+  unsigned poll_us = kDefaultPollWindow.count();
   std::vector<std::string> options;
 };
 
@@ -30,6 +31,11 @@ int Parse(int argc, char** argv, const MainInfo& info, CommandLine* cl, bool* do
   app.add_flag("-f,--foreground", cl->foreground, "stay in the foreground");
   app.add_flag("-d,--debug", cl->debug, "trace every request (implies nothing else)");
   app.add_option("-o", cl->options, "mount options, comma-separated")->allow_extra_args(false);
+  app.add_option("--poll-us", cl->poll_us,
+                 "busy-poll for requests up to USEC microseconds before sleeping (adaptive; "
+                 "0 = never)")
+      ->check(CLI::Range(0u, 10000u))
+      ->capture_default_str();
   app.set_version_flag("--version", info.name + " " + info.version);
   *done = false;
   try {
@@ -92,6 +98,7 @@ int RunFilesystemMain(int argc, char** argv, const Ops& ops, const MainInfo& inf
   options.insert(options.end(), cl.options.begin(), cl.options.end());
   um.SetMountOptions(options);
   um.SetDebug(cl.debug);
+  um.SetPollWindow(std::chrono::microseconds(cl.poll_us));
   if (info.before_mount) info.before_mount(um);
   if (um.Mount(mountpoint, {}, &reason) != 0) {
     if (report.is_daemon()) {

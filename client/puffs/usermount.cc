@@ -48,6 +48,12 @@ int Usermount::SetLoopTimeout(std::chrono::milliseconds timeout) {
   return 0;
 }
 
+int Usermount::SetPollWindow(std::chrono::microseconds max) {
+  if (int err = RefuseAfterMount("SetPollWindow")) return err;
+  poll_window_ = max;
+  return 0;
+}
+
 int Usermount::SetOpHooks(FuseChannel::OpHook pre, FuseChannel::OpHook post) {
   if (int err = RefuseAfterMount("SetOpHooks")) return err;
   pre_op_ = std::move(pre);
@@ -141,6 +147,7 @@ int Usermount::Mount(const std::string& mountpoint, const std::vector<std::strin
   notifier_ = std::make_unique<Notifier>(channel_->session());
   mountpoint_ = mountpoint;
   loop_.SetLoopTimeout(loop_timeout_);
+  loop_.SetPollWindow(poll_window_);
   loop_.SetLoopFunction([this] {
     if (loop_fn_) loop_fn_();
     if (exit_requested_.load()) loop_.Stop();

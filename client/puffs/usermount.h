@@ -42,6 +42,8 @@ struct RootInfo {
   gid_t gid = 0;
 };
 
+inline constexpr std::chrono::microseconds kDefaultPollWindow{50};
+
 class Usermount {
  public:
   using ErrorNotifier = std::function<void(int err, const std::string& what)>;
@@ -57,6 +59,9 @@ class Usermount {
   int SetRootInfo(const RootInfo& info);
   int SetLoopFunction(std::function<void()> fn);
   int SetLoopTimeout(std::chrono::milliseconds timeout);
+  // How long the loop may busy-poll before it sleeps (EventLoop::
+  // SetPollWindow); default kDefaultPollWindow, 0 = never.
+  int SetPollWindow(std::chrono::microseconds max);
   int SetOpHooks(FuseChannel::OpHook pre, FuseChannel::OpHook post);
   int SetErrorNotifier(ErrorNotifier fn);
   int SetMountOptions(std::vector<std::string> options);  // as for -o
@@ -101,6 +106,7 @@ class Usermount {
   RootInfo root_info_;
   std::function<void()> loop_fn_;
   std::chrono::milliseconds loop_timeout_{0};
+  std::chrono::microseconds poll_window_ = kDefaultPollWindow;
   FuseChannel::OpHook pre_op_, post_op_;
   ErrorNotifier error_notifier_;
   std::vector<std::string> mount_options_;
