@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -18,6 +20,24 @@ bool ParseSeconds(const std::string& key, const std::string& value, double* out,
     return false;
   }
   *out = v;
+  return true;
+}
+
+// readaround=BYTES: 0 (off) or a power of two from 4096 to 1 MiB (K/M suffixes allowed).
+bool ParseReadAround(const std::string& value, uint32_t* out, std::string* why) {
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(value.c_str(), &end, 10);
+  std::string unit = end == nullptr ? "" : end;
+  v = std::min(v, 1ull << 30);  // no overflow below
+  if (unit == "k" || unit == "K") v <<= 10;
+  if (unit == "m" || unit == "M") v <<= 20;
+  bool unit_ok = unit.empty() || unit == "k" || unit == "K" || unit == "m" || unit == "M";
+  bool size_ok = v == 0 || (v >= 4096 && v <= (1u << 20) && (v & (v - 1)) == 0);
+  if (value.empty() || !std::isdigit(static_cast<unsigned char>(value[0])) || !unit_ok || !size_ok) {
+    *why = "bad value for readaround: '" + value + "' (0, or a power of two from 4096 to 1M bytes)";
+    return false;
+  }
+  *out = static_cast<uint32_t>(v);
   return true;
 }
 
@@ -46,6 +66,8 @@ bool TakeOwnOption(const std::string& key, const std::string& value, bool has_va
     if (key == "entry_timeout") out->fs.entry_timeout = seconds;
     if (key == "cache_timeout") out->fs.cache_timeout = seconds;
     if (key == "grace") out->remote.grace = std::chrono::milliseconds(std::llround(seconds * 1000));
+  } else if (key == "readaround" && has_value) {
+    *ok = ParseReadAround(value, &out->fs.read_around, why);
   } else if ((key == "writeback" || key == "nowriteback") && !has_value) {
     out->fs.write_behind = key == "writeback";
   } else if ((key == "watch" || key == "nowatch") && !has_value) {

@@ -23,7 +23,8 @@ RemoteFs::RemoteFs(std::unique_ptr<remote::RemoteVolume> volume, puffs::EventLoo
       write_behind_(settings.write_behind ? std::make_unique<WriteBehind>(kWriteBehindBytes)
                                           : nullptr),
       queue_(std::make_unique<CompletionQueue>(loop)), volume_(std::move(volume)),
-      dirs_(settings.entry_timeout), loop_(loop) {
+      dirs_(settings.entry_timeout), loop_(loop),
+      read_around_(settings.read_around, loop, [this] { return notifier(); }) {
   // Replies sent once nothing was held or in flight: the shadows follow them.
   OnAttr([this](Ino, const v1::Attr& a, double) {
     if (write_behind_ && write_behind_->idle()) held_.Refresh(a);

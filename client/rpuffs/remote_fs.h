@@ -69,6 +69,7 @@
 #include "client/rpuffs/dir_cache.h"
 #include "client/rpuffs/held_ops.h"
 #include "client/rpuffs/kernel_grants.h"
+#include "client/rpuffs/read_around.h"
 #include "client/rpuffs/write_behind.h"
 
 namespace rpuffs::client {
@@ -87,6 +88,9 @@ struct FsSettings {
   // default_permissions: the kernel checks search permission before it
   // looks a name up, so the server's EACCES cannot be the answer.
   bool kernel_checks_permissions = true;
+  // -o readaround=BYTES: a smaller READ brings its aligned span of this
+  // many bytes into the page cache (read_around.h); 0 = off.
+  uint32_t read_around = 64 << 10;
 };
 
 constexpr uint64_t kWriteBehindBytes = 16 << 20;  // in flight at most
@@ -196,6 +200,7 @@ class RemoteFs {
   void Forget(Ino ino) {
     seen_.erase(ToServer(ino));
     grants_.Forget(ino);
+    read_around_.Forget(ino);
   }
 
   // Handles this mount opened: written since the last flush?
@@ -216,6 +221,10 @@ class RemoteFs {
 
   const FsSettings& settings() const { return settings_; }
   remote::RemoteVolume& volume() { return *volume_; }
+  // Small reads bring their whole block (read_around.h; ops_file.cc).
+  ReadAround& read_around() { return read_around_; }
+  // The framework's Notifier while mounted and watching, or nullptr.
+  puffs::Notifier* notifier() const { return notifier_ ? notifier_() : nullptr; }
 
  private:
   struct Seen_ {
@@ -267,6 +276,7 @@ class RemoteFs {
   puffs::EventLoop::TimerId echo_timer_ = 0;  // 0: none armed
   HeldOps held_;
   puffs::EventLoop::TimerId held_timer_ = 0;  // 0: none armed
+  ReadAround read_around_;
 };
 
 // ---- Rpc(): the suspend point --------------------------------------------

@@ -1,0 +1,115 @@
+// client/rpuffs — read-around: a small READ brings its whole aligned block.
+//
+// Every 4 KiB page-cache miss costs one FUSE READ and one Read call, while
+// the server reads its whole storage block anyway. With read-around on, a
+// READ smaller than the granularity G (-o readaround=G) asks the server for
+// the G-aligned span around it (clipped to the file size the kernel was
+// told), answers the kernel with its slice, and queues the rest for the
+// kernel's page cache through the framework's Notifier (notify_store, never
+// from the loop thread). Later reads within the span are page-cache hits.
+//
+// The page cache must never end up older than what this mount wrote or
+// what close-to-open promises (deploy/client/README.md). The rules:
+// - Each file has a generation, renewed (from one mount-wide clock, so a
+//   forgotten and re-learnt inode never repeats one) by every change this
+//   mount makes or hears of: a handle opened or closed for writing (and so
+//   every write, fallocate and copy through it), each write, a size change,
+//   an open that drops the page cache, a watch notice, attributes with a new
+//   size or mtime. A read stores only if the generation is the one it
+//   started with, and no handle is open for writing and no size change is
+//   in flight at either moment.
+// - The kernel writes through its page cache, and a store overwrites what is
+//   there: so an open for writing (or with O_TRUNC), a size change and an
+//   open that drops the cache wait (WaitStoresSent) until the stores already
+//   queued for the file are in the kernel before they are answered. While a
+//   writer exists none are queued, so no store can meet a kernel write.
+// - Nothing is stored past the file size the kernel was told or past the
+//   end of what the server returned (a store past EOF extends the kernel's
+//   size). Stores are best effort (an error, e.g. a forgotten inode, is
+//   dropped by the Notifier).
+// Read-around needs the Notifier, which RemoteFs only has while it runs the
+// watch: with -o nowatch every READ is sent as asked.
+//
+// Threading: loop thread only. WaitStoresSent() may suspend (the calling
+// continuation); nothing else does.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+#include "client/puffs/event_loop.h"
+#include "client/puffs/notifier.h"
+#include "client/puffs/ops.h"
+
+namespace rpuffs::client {
+
+using puffs::Ino;
+
+constexpr uint32_t kPageSize = 4096;
+
+class ReadAround {
+ public:
+  // `granularity`: 0 (off) or a power of two in [kPageSize, 1 MiB] (caller
+  // checks). `notifier` gives the framework's Notifier, or nullptr.
+  ReadAround(uint32_t granularity, puffs::EventLoop& loop, std::function<puffs::Notifier*()> notifier);
+
+  // What to ask the server for, for the kernel's READ of [offset, offset+size).
+  struct Plan {
+    bool around = false;    // false: exactly what the kernel asked; nothing stored
+    uint64_t offset = 0;
+    uint32_t size = 0;
+    uint64_t generation = 0;
+  };
+  Plan PlanRead(Ino ino, uint64_t offset, size_t size) const;
+  // REQUIRES: plan.around and the server returned `data` for it. Fills *out
+  // with the kernel's slice and queues what else may be stored.
+  void Deliver(Ino ino, const Plan& plan, uint64_t offset, size_t size, std::string data,
+               std::string* out);
+
+  // ---- what changes a file's data (see the rules above)
+  void Changed(Ino ino);
+  void ChangedAll();
+  void WriterOpened(Ino ino);
+  void WriterClosed(Ino ino);
+  // Around a size change: no store starts or lands in between.
+  void BeginChange(Ino ino);
+  void EndChange(Ino ino);
+  // Attributes handed to the kernel for regular file `ino`.
+  void SawAttr(Ino ino, uint64_t size, int64_t mtime_sec, uint32_t mtime_nsec);
+  // The kernel forgot `ino`.
+  void Forget(Ino ino);
+
+  // REQUIRES: inside a continuation. Returns once every store queued for
+  // `ino` so far is in the kernel (at once if none). May suspend.
+  void WaitStoresSent(Ino ino);
+
+  bool enabled() const { return granularity_ != 0; }
+  uint64_t stores_queued() const { return stores_queued_; }
+
+ private:
+  struct File {
+    uint64_t generation = 0;
+    uint32_t writers = 0;   // handles open for writing (or with O_TRUNC)
+    uint32_t changing = 0;  // size changes in flight
+    bool size_known = false;
+    uint64_t size = 0;      // as last told to the kernel
+    int64_t mtime_sec = 0;
+    uint32_t mtime_nsec = 0;
+  };
+  File& At(Ino ino);
+  void QueueStore(puffs::Notifier* notifier, Ino ino, uint64_t offset, const std::string& data,
+                  uint64_t data_offset, uint64_t end);
+
+  uint32_t granularity_;
+  puffs::EventLoop& loop_;
+  std::function<puffs::Notifier*()> notifier_;
+  std::unordered_map<Ino, File> files_;
+  uint64_t clock_ = 0;
+  uint64_t stores_queued_ = 0;
+};
+
+}  // namespace rpuffs::client
