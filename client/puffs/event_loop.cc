@@ -256,12 +256,20 @@ void EventLoop::RunOnce(int timeout_ms) {
   if (stop_) return;
   epoll_event events[64];
   int wait_ms = WaitTimeoutMs(timeout_ms);
-  // Posted functions run after the wait (so RunOnce returns once they ran):
-  // EnterWait() turns the wait into a poll if any are queued, and a Post()
-  // during the wait writes the eventfd.
-  const bool waits = wait_ms != 0 && EnterWait();
-  int n = waits ? PollThenWait(events, 64, wait_ms) : epoll_wait(epfd_, events, 64, 0);
-  if (waits) LeaveWait();
+  // Posted functions run after the wait (so RunOnce returns once they ran).
+  // The poll watches for them itself (Post() writes no eventfd meanwhile);
+  // then EnterWait() turns the wait into a poll if any are queued, and a
+  // Post() during the wait writes the eventfd.
+  int n = wait_ms != 0 ? Poll(events, 64) : 0;
+  if (n == 0) {
+    const bool waits = wait_ms != 0 && !has_posted_.load() && EnterWait();
+    const Clock::time_point slept_from = Clock::now();
+    n = epoll_wait(epfd_, events, 64, waits ? wait_ms : 0);
+    if (waits) {
+      LeaveWait();
+      poll_.OnSlept(Clock::now() - slept_from);
+    }
+  }
   for (int i = 0; i < n; ++i) {
     auto it = fds_.find(events[i].data.fd);
     if (it == fds_.end()) continue;  // removed by an earlier callback
@@ -272,26 +280,25 @@ void EventLoop::RunOnce(int timeout_ms) {
   Continuation::RunScheduled();
 }
 
-int EventLoop::PollThenWait(epoll_event* events, int max_events, int wait_ms) {
+int EventLoop::Poll(epoll_event* events, int max_events) {
   const PollWindow::Duration window = poll_.current();
-  if (window > PollWindow::Duration::zero()) {
-    const Clock::time_point until = Clock::now() + window;
-    do {
-      int n = epoll_wait(epfd_, events, max_events, 0);
-      if (n != 0) {
-        poll_.OnHit();
-        return n;
-      }
-      // A thread that shares this CPU (often the very application whose
-      // next request we wait for) runs now instead of waiting for us.
-      sched_yield();
-    } while (Clock::now() < until);
-  }
-  if (poll_.max() <= PollWindow::Duration::zero()) return epoll_wait(epfd_, events, max_events, wait_ms);
-  const Clock::time_point slept_from = Clock::now();
-  int n = epoll_wait(epfd_, events, max_events, wait_ms);
-  poll_.OnSlept(Clock::now() - slept_from);
-  return n;
+  if (window <= PollWindow::Duration::zero()) return 0;
+  const Clock::time_point until = Clock::now() + window;
+  do {
+    if (has_posted_.load()) {
+      poll_.OnHit();
+      return 0;
+    }
+    int n = epoll_wait(epfd_, events, max_events, 0);
+    if (n != 0) {
+      poll_.OnHit();
+      return n;
+    }
+    // A thread that shares this CPU (often the very application whose
+    // next request we wait for) runs now instead of waiting for us.
+    sched_yield();
+  } while (Clock::now() < until);
+  return 0;
 }
 
 int EventLoop::Run(StackPool& pool) {

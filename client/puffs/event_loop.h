@@ -135,8 +135,9 @@ class EventLoop {
   // Before/after epoll_wait: whether Post() must wake the loop.
   bool EnterWait();
   void LeaveWait();
-  // epoll_wait for up to wait_ms (-1: no bound), polling first (poll_).
-  int PollThenWait(epoll_event* events, int max_events, int wait_ms);
+  // Polls epoll (and the posted queue) for up to poll_.current(): the
+  // number of events found, 0 if none (or if something was posted).
+  int Poll(epoll_event* events, int max_events);
 
   int epfd_ = -1;
   int timerfd_ = -1;

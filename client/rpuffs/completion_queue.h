@@ -1,18 +1,21 @@
 // client/rpuffs — how gRPC completions reach the loop thread.
 //
-// Push() may be called from any thread (gRPC callback threads): it queues a
-// function under a mutex and writes the eventfd that sits in the puffs
-// event loop. On the loop thread, the eventfd's callback swaps the queue out
-// and runs each function; those resume waiting continuations. Nothing ever
-// resumes a continuation on a gRPC thread.
+// Push() may be called from any thread (gRPC callback threads): it hands the
+// function to the puffs event loop (EventLoop::Post), which runs it on the
+// loop thread in order of pushing; those functions resume waiting
+// continuations. Nothing ever resumes a continuation on a gRPC thread. A
+// completion that arrives while the loop is busy or busy-polling costs no
+// system call on either side; only a sleeping loop is woken (one eventfd
+// write per sleep).
 //
-// Ownership: created and destroyed on the loop thread, while the loop lives;
-// nothing may Push() after destruction (destroy the RemoteVolume first).
+// Ownership: created and destroyed on the loop thread, while the loop lives.
+// Functions pushed but not yet run when the queue is destroyed are dropped,
+// never run (they may refer to what owns the queue); nothing may Push()
+// after destruction (destroy the RemoteVolume first).
 #pragma once
 
-#include <deque>
 #include <functional>
-#include <mutex>
+#include <memory>
 
 #include "client/puffs/event_loop.h"
 
@@ -20,7 +23,6 @@ namespace rpuffs::client {
 
 class CompletionQueue {
  public:
-  // Throws std::system_error if the eventfd cannot be made or added.
   explicit CompletionQueue(puffs::EventLoop& loop);
   ~CompletionQueue();
   CompletionQueue(const CompletionQueue&) = delete;
@@ -30,12 +32,9 @@ class CompletionQueue {
   void Push(std::function<void()> fn);
 
  private:
-  void Drain();
-
   puffs::EventLoop& loop_;
-  int efd_ = -1;
-  std::mutex mu_;
-  std::deque<std::function<void()>> queue_;  // GUARDED_BY(mu_)
+  // Read and cleared on the loop thread only; posted functions hold a copy.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace rpuffs::client

@@ -90,6 +90,18 @@ TEST(EventLoopPollTest, EventDuringThePollIsHandled) {
   close(efd);
 }
 
+// A post that lands while the loop polls needs no eventfd write: the poll
+// watches the posted queue itself.
+TEST(EventLoopPollTest, PostDuringThePollWritesNoEventfd) {
+  EventLoop loop;
+  loop.SetPollWindow(microseconds(10000000));  // 10 s: ends at the post
+  std::atomic<bool> ran{false};
+  std::thread poster([&] { loop.Post([&] { ran = true; }); });
+  while (!ran) loop.RunOnce(-1);
+  poster.join();
+  EXPECT_EQ(loop.PostWakeups(), 0u);
+}
+
 // Idle waits (timeouts far longer than the window) shrink the window to
 // nothing: an idle daemon spends no CPU polling.
 TEST(EventLoopPollTest, IdleWaitsStopThePolling) {
