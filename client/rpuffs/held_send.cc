@@ -241,7 +241,10 @@ void RemoteFs::OnBatchDone(const std::vector<uint64_t>& owners, const v1::BatchR
       } else {
         spdlog::debug("event=held_op_failed op=release ino={} err={}", OpIno(op), op_err);
       }
-      write_behind_->Fail(owner, op_err);
+      // Sticky until the handle's next write, fsync or close takes it; a
+      // handle already closed (a release, or an op whose close came first)
+      // has no one left to tell, and its entry would never be taken.
+      if (op.op_case() != v1::BatchOp::kRelease && dirty_.count(owner) != 0) write_behind_->Fail(owner, op_err);
       continue;
     }
     const v1::Attr& attr = rep.results(i).attr();
