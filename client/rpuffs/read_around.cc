@@ -87,29 +87,20 @@ void ReadAround::ChangedAll() {
   for (auto& [ino, f] : files_) f.generation = ++clock_;
 }
 
-void ReadAround::WriterOpened(Ino ino) {
+void ReadAround::Count(Ino ino, uint32_t File::*counter, bool up) {
   File& f = At(ino);
-  ++f.writers;
+  if (up) {
+    ++(f.*counter);
+  } else if (f.*counter > 0) {
+    --(f.*counter);
+  }
   f.generation = ++clock_;
 }
 
-void ReadAround::WriterClosed(Ino ino) {
-  File& f = At(ino);
-  if (f.writers > 0) --f.writers;
-  f.generation = ++clock_;
-}
-
-void ReadAround::BeginChange(Ino ino) {
-  File& f = At(ino);
-  ++f.changing;
-  f.generation = ++clock_;
-}
-
-void ReadAround::EndChange(Ino ino) {
-  File& f = At(ino);
-  if (f.changing > 0) --f.changing;
-  f.generation = ++clock_;
-}
+void ReadAround::WriterOpened(Ino ino) { Count(ino, &File::writers, true); }
+void ReadAround::WriterClosed(Ino ino) { Count(ino, &File::writers, false); }
+void ReadAround::BeginChange(Ino ino) { Count(ino, &File::changing, true); }
+void ReadAround::EndChange(Ino ino) { Count(ino, &File::changing, false); }
 
 void ReadAround::SawAttr(Ino ino, uint64_t size, int64_t mtime_sec, uint32_t mtime_nsec) {
   File& f = At(ino);

@@ -101,6 +101,8 @@ class ReadAround {
     uint32_t mtime_nsec = 0;
   };
   File& At(Ino ino);
+  // One more (`up`) or one less of `counter`, and a new generation.
+  void Count(Ino ino, uint32_t File::*counter, bool up);
   void QueueStore(puffs::Notifier* notifier, Ino ino, uint64_t offset, const std::string& data,
                   uint64_t data_offset, uint64_t end);
 
