@@ -28,7 +28,11 @@ ReadAround::Plan ReadAround::PlanRead(Ino ino, uint64_t offset, size_t size) con
   if (f.writers != 0 || f.changing != 0 || !f.size_known || notifier_() == nullptr) return plan;
   uint64_t g = granularity_;
   uint64_t start = offset & ~(g - 1);
-  uint64_t end = std::min((offset + size + g - 1) & ~(g - 1), PageUp(f.size));
+  // Never less than the kernel asked: the size known here may be older than
+  // the kernel's (this mount's own appends carry no attributes), and a short
+  // reply would make the kernel cut the file there (an mmap read: SIGBUS).
+  uint64_t end = std::max<uint64_t>(std::min((offset + size + g - 1) & ~(g - 1), PageUp(f.size)),
+                                    offset + size);
   // Nothing beyond what the kernel asked (at the end of file, say), or too much for one call.
   if ((start == offset && end <= offset + size) || end <= start || end - start > kMaxSpan) {
     return plan;
