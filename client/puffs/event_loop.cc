@@ -7,6 +7,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <vector>
@@ -260,14 +261,16 @@ void EventLoop::RunOnce(int timeout_ms) {
   // The poll watches for them itself (Post() writes no eventfd meanwhile);
   // then EnterWait() turns the wait into a poll if any are queued, and a
   // Post() during the wait writes the eventfd.
-  int n = wait_ms != 0 ? Poll(events, 64) : 0;
+  int n = wait_ms != 0 ? Poll(events, 64, wait_ms) : 0;
   if (n == 0) {
     const bool waits = wait_ms != 0 && !has_posted_.load() && EnterWait();
     const Clock::time_point slept_from = Clock::now();
     n = epoll_wait(epfd_, events, 64, waits ? wait_ms : 0);
     if (waits) {
       LeaveWait();
-      poll_.OnSlept(Clock::now() - slept_from);
+      // A wait that timed out found nothing to catch, however short it was
+      // (a loop timeout below the window must not keep the loop polling).
+      poll_.OnSlept(n > 0 ? Clock::now() - slept_from : PollWindow::Duration::max());
     }
   }
   for (int i = 0; i < n; ++i) {
@@ -280,8 +283,9 @@ void EventLoop::RunOnce(int timeout_ms) {
   Continuation::RunScheduled();
 }
 
-int EventLoop::Poll(epoll_event* events, int max_events) {
-  const PollWindow::Duration window = poll_.current();
+int EventLoop::Poll(epoll_event* events, int max_events, int wait_ms) {
+  PollWindow::Duration window = poll_.current();
+  if (wait_ms > 0) window = std::min<PollWindow::Duration>(window, std::chrono::milliseconds(wait_ms));
   if (window <= PollWindow::Duration::zero()) return 0;
   const Clock::time_point until = Clock::now() + window;
   do {

@@ -117,5 +117,16 @@ TEST(EventLoopPollTest, IdleWaitsStopThePolling) {
   EXPECT_EQ(loop.poll_window_current(), PollWindow::Duration::zero());
 }
 
+// A loop timeout shorter than the window: the waits that time out count as
+// long ones, so an idle loop stops polling, and no RunOnce overruns its
+// timeout by the window.
+TEST(EventLoopPollTest, TimedOutWaitsBelowTheWindowStopThePolling) {
+  EventLoop loop;
+  loop.SetPollWindow(microseconds(5000));
+  loop.SetLoopTimeout(milliseconds(1));
+  for (int i = 0; i < 30; ++i) loop.RunOnce(-1);  // each ends by the 1 ms bound
+  EXPECT_EQ(loop.poll_window_current(), PollWindow::Duration::zero());
+}
+
 }  // namespace
 }  // namespace rpuffs::puffs
