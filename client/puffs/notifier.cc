@@ -70,6 +70,16 @@ void Notifier::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
+    // Stores are best effort, and one could wait for a page a READ holds
+    // locked that the stopped loop will never answer: drop them.
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      if (it->kind != Kind::kStore) {
+        ++it;
+        continue;
+      }
+      StoreDone(it->parent_or_ino);
+      it = queue_.erase(it);
+    }
     cv_.notify_one();
   }
   if (thread_.joinable()) thread_.join();

@@ -16,6 +16,10 @@
 // Threading: every call may be made from any thread and none blocks on the
 // kernel (Flush() and Stop() block on this thread). The session must outlive
 // Stop(). After Stop() nothing more is queued or sent.
+// Known limit: a store blocks in the kernel while a page it fills is locked
+// by a READ; if the loop stops answering (SIGTERM with reads in flight)
+// while one is being sent, Stop() waits until that READ ends (aborting the
+// connection ends it).
 #pragma once
 
 #include <fuse_lowlevel.h>
@@ -63,7 +67,9 @@ class Notifier {
 
   // Blocks until everything queued so far has been sent (tests, shutdown).
   void Flush();
-  // Sends what is queued, then ends the thread. Idempotent.
+  // Sends what is queued, except stores (dropped: once the loop has stopped,
+  // a store could wait forever for a page a READ holds locked), then ends
+  // the thread. Idempotent. A store already being sent is waited for.
   void Stop();
   uint64_t sent() const;
   uint64_t failed() const;

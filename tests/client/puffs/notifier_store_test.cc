@@ -70,6 +70,17 @@ TEST_F(NotifierStoreTest, EmptyStoresAreNotQueued) {
   EXPECT_EQ(notifier_->sent() + notifier_->failed(), 0u);
 }
 
+TEST_F(NotifierStoreTest, StopDropsQueuedStoresButRunsBarriers) {
+  constexpr int kStores = 2000;
+  for (int i = 0; i < kStores; ++i) notifier_->Store(5, i * 4096, std::string(4096, 'x'));
+  std::atomic<bool> ran{false};
+  notifier_->WhenStoresSent(5, [&] { ran = true; });
+  notifier_->Stop();
+  EXPECT_TRUE(ran.load());
+  EXPECT_EQ(notifier_->PendingStores(5), 0u);
+  EXPECT_LE(notifier_->sent() + notifier_->failed(), static_cast<uint64_t>(kStores));
+}
+
 TEST_F(NotifierStoreTest, AfterStopNothingIsQueuedAndBarriersRunAtOnce) {
   notifier_->Stop();
   notifier_->Store(5, 0, std::string(4096, 'x'));
