@@ -87,6 +87,7 @@ int Create(RemoteFs& fs, Request& r, Ino parent, const std::string& name, mode_t
 int Read(RemoteFs& fs, Request& r, Ino ino, size_t size, off_t off, OpenFile& of,
          std::string* out) {
   auto offset = static_cast<uint64_t>(off);
+  ReadAround::Reading reading(fs.read_around(), ino, offset, size);
   ReadAround::Plan plan = fs.read_around().PlanRead(ino, offset, size);
   v1::ReadRequest req;
   req.set_ino(fs.ToServer(ino));

@@ -63,15 +63,48 @@ void ReadAround::Deliver(Ino ino, const Plan& plan, uint64_t offset, size_t size
   // the rest of it then).
   uint64_t end = std::min(plan.offset + data.size(), f.size);
   if (end != f.size) end = PageDown(end);
-  QueueStore(notifier, ino, plan.offset, data, plan.offset, std::min(PageDown(offset), end));
-  QueueStore(notifier, ino, PageUp(offset + size), data, plan.offset, end);
+  QueueStore(notifier, ino, f.reads, plan.offset, data, plan.offset, std::min(PageDown(offset), end));
+  QueueStore(notifier, ino, f.reads, PageUp(offset + size), data, plan.offset, end);
 }
 
-void ReadAround::QueueStore(puffs::Notifier* notifier, Ino ino, uint64_t from, const std::string& data,
-                            uint64_t data_offset, uint64_t to) {
-  if (from >= to) return;
-  notifier->Store(ino, static_cast<int64_t>(from), data.substr(from - data_offset, to - from));
-  ++stores_queued_;
+void ReadAround::QueueStore(puffs::Notifier* notifier, Ino ino, const std::vector<Range>& busy,
+                            uint64_t from, const std::string& data, uint64_t data_offset, uint64_t to) {
+  // The pages of READs in flight (this one's too) are locked in the kernel
+  // until answered, and each READ fills its own: store around them.
+  while (from < to) {
+    bool found = false;  // the first busy range within [from, to): [cut, next)
+    uint64_t cut = to, next = to;
+    for (const Range& r : busy) {
+      if (r.second <= from || r.first >= to) continue;
+      uint64_t begin = std::max(r.first, from);
+      if (!found || begin < cut) {
+        cut = begin;
+        next = r.second;
+        found = true;
+      } else if (begin == cut) {
+        next = std::max(next, r.second);
+      }
+    }
+    if (cut > from) {
+      notifier->Store(ino, static_cast<int64_t>(from), data.substr(from - data_offset, cut - from));
+      ++stores_queued_;
+    }
+    from = found ? next : to;
+  }
+}
+
+ReadAround::Reading::Reading(ReadAround& around, Ino ino, uint64_t offset, size_t size)
+    : around_(around), ino_(ino), range_(PageDown(offset), PageUp(offset + size)) {
+  if (around_.enabled()) around_.At(ino_).reads.push_back(range_);
+}
+
+ReadAround::Reading::~Reading() {
+  if (!around_.enabled()) return;
+  auto it = around_.files_.find(ino_);
+  if (it == around_.files_.end()) return;
+  auto& reads = it->second.reads;
+  auto mine = std::find(reads.begin(), reads.end(), range_);
+  if (mine != reads.end()) reads.erase(mine);
 }
 
 ReadAround::File& ReadAround::At(Ino ino) {
@@ -119,7 +152,9 @@ void ReadAround::SawAttr(Ino ino, uint64_t size, int64_t mtime_sec, uint32_t mti
 
 void ReadAround::Forget(Ino ino) {
   auto it = files_.find(ino);
-  if (it != files_.end() && it->second.writers == 0 && it->second.changing == 0) files_.erase(it);
+  if (it != files_.end() && it->second.writers == 0 && it->second.changing == 0 && it->second.reads.empty()) {
+    files_.erase(it);
+  }
 }
 
 void ReadAround::WaitStoresSent(Ino ino) {

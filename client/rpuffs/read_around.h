@@ -40,6 +40,8 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "client/puffs/event_loop.h"
 #include "client/puffs/notifier.h"
@@ -70,6 +72,23 @@ class ReadAround {
   void Deliver(Ino ino, const Plan& plan, uint64_t offset, size_t size, std::string data,
                std::string* out);
 
+  // A READ of [offset, offset+size) of `ino` is in flight from construction
+  // to destruction (scope it around the call): its pages are locked in the
+  // kernel until it is answered, so no store covers them (the store would
+  // wait for that reply, and for ever once the loop has stopped).
+  class Reading {
+   public:
+    Reading(ReadAround& around, Ino ino, uint64_t offset, size_t size);
+    ~Reading();
+    Reading(const Reading&) = delete;
+    Reading& operator=(const Reading&) = delete;
+
+   private:
+    ReadAround& around_;
+    Ino ino_;
+    std::pair<uint64_t, uint64_t> range_;
+  };
+
   // ---- what changes a file's data (see the rules above)
   void Changed(Ino ino);
   void ChangedAll();
@@ -91,6 +110,7 @@ class ReadAround {
   uint64_t stores_queued() const { return stores_queued_; }
 
  private:
+  using Range = std::pair<uint64_t, uint64_t>;  // [first, second), page-aligned
   struct File {
     uint64_t generation = 0;
     uint32_t writers = 0;   // handles open for writing (or with O_TRUNC)
@@ -99,12 +119,15 @@ class ReadAround {
     uint64_t size = 0;      // as last told to the kernel
     int64_t mtime_sec = 0;
     uint32_t mtime_nsec = 0;
+    std::vector<Range> reads;  // READs in flight (Reading)
   };
   File& At(Ino ino);
   // One more (`up`) or one less of `counter`, and a new generation.
   void Count(Ino ino, uint32_t File::*counter, bool up);
-  void QueueStore(puffs::Notifier* notifier, Ino ino, uint64_t offset, const std::string& data,
-                  uint64_t data_offset, uint64_t end);
+  // Stores data's [from, to) (data begins at file offset data_offset),
+  // leaving out the pages in `busy`.
+  void QueueStore(puffs::Notifier* notifier, Ino ino, const std::vector<Range>& busy, uint64_t from,
+                  const std::string& data, uint64_t data_offset, uint64_t to);
 
   uint32_t granularity_;
   puffs::EventLoop& loop_;

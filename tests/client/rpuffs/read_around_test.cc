@@ -18,6 +18,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "tests/client/rpuffs/mount_fixture.h"
 
@@ -213,6 +214,36 @@ TEST_F(ReadAroundTest, ReadCrossingAWriteStoresNothingOverIt) {
   EXPECT_TRUE(Pread(ro, kPage, kPage) == page);
   close(rw);
   close(ro);
+}
+
+// Several readers miss pages of the same blocks at once: each store leaves
+// out the pages of the READs still in flight, and every byte read is right.
+TEST_F(ReadAroundTest, ConcurrentReadersOfTheSameBlocksReadRight) {
+  MountBoth();
+  std::string local = RandomBytes(4 * kBlock + 3000, 22);
+  ASSERT_TRUE(WriteFile(a_ + "/f", local, true));
+  std::string path = b_ + "/f";
+  std::atomic<int> bad{0};
+  std::vector<std::thread> readers;
+  for (unsigned t = 0; t < 4; ++t) {
+    readers.emplace_back([&, t] {
+      int fd = open(path.c_str(), O_RDONLY);
+      if (fd < 0) {
+        ++bad;
+        return;
+      }
+      posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+      std::mt19937 rng(30 + t);
+      for (int i = 0; i < 1500; ++i) {
+        if (i % 50 == 0) posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        size_t off = (rng() % (local.size() / kPage + 1)) * kPage;
+        bad += Pread(fd, kPage, static_cast<off_t>(off)) != Slice(local, off, kPage);
+      }
+      close(fd);
+    });
+  }
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(bad.load(), 0);
 }
 
 TEST_F(ReadAroundTest, TruncateAndExtendAfterRandomReads) {
