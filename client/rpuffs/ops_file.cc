@@ -48,6 +48,7 @@ int Open(RemoteFs& fs, Request& r, Ino ino, OpenFile* of) {
   if (!of->keep_cache || Changes(of->flags)) around.WaitStoresSent(ino);
   of->fh = rep.fh();
   fs.Opened(of->fh);
+  if (Changes(of->flags)) around.WriterHandle(of->fh, ino);
   if (fs.write_behind() && ForWriting(of->flags)) {
     fs.held().OpenedForWrite(fs.ToServer(ino), rep.attr().ino() != 0 ? &rep.attr() : nullptr, of->fh);
   }
@@ -77,7 +78,10 @@ int Create(RemoteFs& fs, Request& r, Ino parent, const std::string& name, mode_t
   if (int err = fs.FillEntry("Create", rep.attr(), parent, name, out); err != 0) return err;
   // The file may be another mount's, and cached here under another name:
   // as an open that drops the page cache (and writes).
-  if (Changes(of->flags)) fs.read_around().WriterOpened(out->ino);
+  if (Changes(of->flags)) {
+    fs.read_around().WriterOpened(out->ino);
+    fs.read_around().WriterHandle(of->fh, out->ino);
+  }
   fs.read_around().Changed(out->ino);
   fs.read_around().WaitStoresSent(out->ino);
   fs.Seen(rep.attr());
@@ -145,7 +149,7 @@ int Fsync(RemoteFs& fs, Request& r, Ino ino, bool datasync, uint64_t fh) {
 }
 
 int Release(RemoteFs& fs, Request& r, Ino ino, OpenFile& of) {
-  if (Changes(of.flags)) fs.read_around().WriterClosed(ino);
+  fs.read_around().HandleClosed(of.fh);
   v1::ReleaseRequest req;
   req.set_ino(fs.ToServer(ino));
   req.set_fh(of.fh);

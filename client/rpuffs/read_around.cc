@@ -140,14 +140,35 @@ void ReadAround::BeginChange(Ino ino) { Count(ino, &File::changing, true); }
 void ReadAround::EndChange(Ino ino) { Count(ino, &File::changing, false); }
 
 void ReadAround::SawAttr(Ino ino, uint64_t size, int64_t mtime_sec, uint32_t mtime_nsec) {
+  if (files_.size() >= kMaxFiles && files_.count(ino) == 0) DropIdle();
   File& f = At(ino);
   if (f.size_known && (f.size != size || f.mtime_sec != mtime_sec || f.mtime_nsec != mtime_nsec)) {
     f.generation = ++clock_;
+    puffs::Notifier* notifier = notifier_();
+    if (notifier != nullptr && notifier->PendingStores(ino) != 0) notifier->InvalidateInode(ino);
   }
   f.size_known = true;
   f.size = size;
   f.mtime_sec = mtime_sec;
   f.mtime_nsec = mtime_nsec;
+}
+
+void ReadAround::HandleClosed(uint64_t fh) {
+  auto it = writer_handles_.find(fh);
+  if (it == writer_handles_.end()) return;
+  Ino ino = it->second;
+  writer_handles_.erase(it);
+  WriterClosed(ino);
+}
+
+void ReadAround::DropIdle() {
+  // A dropped entry only turns read-around off for its file until its next
+  // attributes (and a plan made before names a generation no new entry has).
+  for (auto it = files_.begin(); it != files_.end();) {
+    const File& f = it->second;
+    bool idle = f.writers == 0 && f.changing == 0 && f.reads.empty();
+    it = idle ? files_.erase(it) : std::next(it);
+  }
 }
 
 void ReadAround::Forget(Ino ino) {

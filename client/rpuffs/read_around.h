@@ -92,12 +92,26 @@ class ReadAround {
   // ---- what changes a file's data (see the rules above)
   void Changed(Ino ino);
   void ChangedAll();
+  // Around an open that may change the data: WriterOpened before the call,
+  // then either WriterHandle (it succeeded: the handle closes the writer at
+  // its HandleClosed) or WriterClosed (it failed).
   void WriterOpened(Ino ino);
   void WriterClosed(Ino ino);
+  void WriterHandle(uint64_t fh, Ino ino) { writer_handles_[fh] = ino; }
+  // A handle was released: ends its writer if it was one. (The release's
+  // flags cannot tell: the kernel strips O_TRUNC after the open.)
+  void HandleClosed(uint64_t fh);
   // Around a size change: no store starts or lands in between.
   void BeginChange(Ino ino);
   void EndChange(Ino ino);
-  // Attributes handed to the kernel for regular file `ino`.
+  // Attributes handed to the kernel for regular file `ino`. A change of size
+  // or mtime also drops, behind the stores already queued for it, what they
+  // put in the kernel's page cache (the kernel may have dropped its cache on
+  // these attributes already; a late store must not refill it with older
+  // data or grow the file). Entries are bounded (kMaxFiles): idle ones are
+  // dropped when there are more (readdirplus hands attributes of files the
+  // kernel may never learn, and so never forget).
+  static constexpr size_t kMaxFiles = 1 << 16;
   void SawAttr(Ino ino, uint64_t size, int64_t mtime_sec, uint32_t mtime_nsec);
   // The kernel forgot `ino`.
   void Forget(Ino ino);
@@ -108,6 +122,8 @@ class ReadAround {
 
   bool enabled() const { return granularity_ != 0; }
   uint64_t stores_queued() const { return stores_queued_; }
+  size_t tracked_files() const { return files_.size(); }
+  size_t writer_handles() const { return writer_handles_.size(); }
 
  private:
   using Range = std::pair<uint64_t, uint64_t>;  // [first, second), page-aligned
@@ -122,6 +138,7 @@ class ReadAround {
     std::vector<Range> reads;  // READs in flight (Reading)
   };
   File& At(Ino ino);
+  void DropIdle();
   // One more (`up`) or one less of `counter`, and a new generation.
   void Count(Ino ino, uint32_t File::*counter, bool up);
   // Stores data's [from, to) (data begins at file offset data_offset),
@@ -133,6 +150,7 @@ class ReadAround {
   puffs::EventLoop& loop_;
   std::function<puffs::Notifier*()> notifier_;
   std::unordered_map<Ino, File> files_;
+  std::unordered_map<uint64_t, Ino> writer_handles_;  // open handles counted in writers
   uint64_t clock_ = 0;
   uint64_t stores_queued_ = 0;
 };
