@@ -58,7 +58,7 @@ int ParseCommandLine(int argc, char** argv, CommandLine* cl) {
                  "options, comma-separated: token=, attr_timeout=SEC, entry_timeout=SEC, "
                  "cache_timeout=SEC, nowatch, grace=SEC, writeback, readaround=BYTES (a read "
                  "smaller than BYTES brings its aligned BYTES into the page cache; default "
-                 "64K, 0 = off, needs the watch), and FUSE ones "
+                 "64K, 0 = off, needs the watch), poll_us=USEC (as --poll-us), and FUSE ones "
                  "(allow_other, ro, ...)")
       ->allow_extra_args(false);
   app.add_flag("-f,--foreground", cl->foreground, "stay in the foreground");
@@ -119,7 +119,7 @@ int MountAndRun(const client::MountSettings& settings, const std::string& mountp
   ops = fs.BuildOps();
   um.SetMountOptions(settings.fuse_options);
   um.SetDebug(debug);
-  um.SetPollWindow(std::chrono::microseconds(cl.poll_us));
+  um.SetPollWindow(std::chrono::microseconds(settings.poll_us >= 0 ? settings.poll_us : cl.poll_us));
   std::string why;
   // Sequential reads in 1 MiB requests (the largest the channel carries),
   // two in flight: a 2 MiB read-ahead window read a cold 1 GiB file at

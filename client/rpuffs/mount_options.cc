@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -66,6 +67,16 @@ bool TakeOwnOption(const std::string& key, const std::string& value, bool has_va
     if (key == "entry_timeout") out->fs.entry_timeout = seconds;
     if (key == "cache_timeout") out->fs.cache_timeout = seconds;
     if (key == "grace") out->remote.grace = std::chrono::milliseconds(std::llround(seconds * 1000));
+  } else if (key == "poll_us" && has_value) {
+    char* end = nullptr;
+    errno = 0;
+    long v = std::strtol(value.c_str(), &end, 10);
+    *ok = !value.empty() && *end == '\0' && errno == 0 && v >= 0 && v <= 10000;
+    if (*ok) {
+      out->poll_us = static_cast<int>(v);
+    } else {
+      *why = "bad value for poll_us: '" + value + "' (microseconds, 0 to 10000)";
+    }
   } else if (key == "readaround" && has_value) {
     *ok = ParseReadAround(value, &out->fs.read_around, why);
   } else if ((key == "writeback" || key == "nowriteback") && !has_value) {

@@ -44,6 +44,24 @@ TEST(MountOptions, OptOutsAndOverrides) {
   EXPECT_FALSE(Has(s, "fsname=host:7420/vol"));
 }
 
+TEST(MountOptions, PollWindowIsOursAndBounded) {
+  MountSettings s;
+  std::string why;
+  ASSERT_TRUE(ParseMountOptions(Srv(), {"ro"}, &s, &why));
+  EXPECT_EQ(s.poll_us, -1);  // not given: the flag's value applies
+  ASSERT_TRUE(ParseMountOptions(Srv(), {"poll_us=0,ro"}, &s, &why)) << why;
+  EXPECT_EQ(s.poll_us, 0);
+  EXPECT_FALSE(Has(s, "poll_us=0"));
+  MountSettings t;
+  ASSERT_TRUE(ParseMountOptions(Srv(), {"poll_us=1000"}, &t, &why));
+  EXPECT_EQ(t.poll_us, 1000);
+  for (const char* bad : {"poll_us=", "poll_us=-1", "poll_us=10001", "poll_us=5x"}) {
+    MountSettings u;
+    EXPECT_FALSE(ParseMountOptions(Srv(), {bad}, &u, &why)) << bad;
+    EXPECT_NE(why.find("poll_us"), std::string::npos) << why;
+  }
+}
+
 TEST(MountOptions, BadValuesAreRejectedWithAReason) {
   for (const char* bad : {"attr_timeout=x", "grace=-1", "entry_timeout=", "a,,b"}) {
     MountSettings s;
