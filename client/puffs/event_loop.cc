@@ -261,16 +261,18 @@ void EventLoop::RunOnce(int timeout_ms) {
   // The poll watches for them itself (Post() writes no eventfd meanwhile);
   // then EnterWait() turns the wait into a poll if any are queued, and a
   // Post() during the wait writes the eventfd.
-  int n = wait_ms != 0 ? Poll(events, 64, wait_ms) : 0;
+  const Clock::time_point idle_from = Clock::now();
+  int n = wait_ms != 0 ? Poll(events, 64, wait_ms, idle_from) : 0;
   if (n == 0) {
     const bool waits = wait_ms != 0 && !has_posted_.load() && EnterWait();
-    const Clock::time_point slept_from = Clock::now();
     n = epoll_wait(epfd_, events, 64, waits ? wait_ms : 0);
     if (waits) {
       LeaveWait();
-      // A wait that timed out found nothing to catch, however short it was
-      // (a loop timeout below the window must not keep the loop polling).
-      poll_.OnSlept(n > 0 ? Clock::now() - slept_from : PollWindow::Duration::max());
+      // How long after the poll began the event came (a poll that yielded
+      // may have ended late); a wait that timed out found nothing to catch,
+      // however short it was (a loop timeout below the window must not keep
+      // the loop polling).
+      poll_.OnSlept(n > 0 ? Clock::now() - idle_from : PollWindow::Duration::max());
     }
   }
   for (int i = 0; i < n; ++i) {
@@ -283,19 +285,30 @@ void EventLoop::RunOnce(int timeout_ms) {
   Continuation::RunScheduled();
 }
 
-int EventLoop::Poll(epoll_event* events, int max_events, int wait_ms) {
+int EventLoop::Poll(epoll_event* events, int max_events, int wait_ms, Clock::time_point from) {
   PollWindow::Duration window = poll_.current();
   if (wait_ms > 0) window = std::min<PollWindow::Duration>(window, std::chrono::milliseconds(wait_ms));
   if (window <= PollWindow::Duration::zero()) return 0;
-  const Clock::time_point until = Clock::now() + window;
+  const Clock::time_point until = from + window;
+  // Found something: a hit only within the window. A pass that yielded
+  // the CPU may come back much later (other threads ran), and what it finds
+  // then says nothing for polling: counted as a sleep of that length.
+  auto found = [&] {
+    PollWindow::Duration waited = Clock::now() - from;
+    if (waited <= window) {
+      poll_.OnHit();
+    } else {
+      poll_.OnSlept(waited);
+    }
+  };
   do {
     if (has_posted_.load()) {
-      poll_.OnHit();
+      found();
       return 0;
     }
     int n = epoll_wait(epfd_, events, max_events, 0);
     if (n != 0) {
-      poll_.OnHit();
+      found();
       return n;
     }
     // A thread that shares this CPU (often the very application whose

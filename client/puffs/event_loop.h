@@ -135,10 +135,10 @@ class EventLoop {
   // Before/after epoll_wait: whether Post() must wake the loop.
   bool EnterWait();
   void LeaveWait();
-  // Polls epoll (and the posted queue) for up to poll_.current(), and no
-  // longer than wait_ms if that is positive: the number of events found, 0
-  // if none (or if something was posted).
-  int Poll(epoll_event* events, int max_events, int wait_ms);
+  // Polls epoll (and the posted queue) from `from` for up to
+  // poll_.current(), and no longer than wait_ms if that is positive: the
+  // number of events found, 0 if none (or if something was posted).
+  int Poll(epoll_event* events, int max_events, int wait_ms, Clock::time_point from);
 
   int epfd_ = -1;
   int timerfd_ = -1;

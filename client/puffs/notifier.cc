@@ -67,6 +67,22 @@ void Notifier::Flush() {
 }
 
 void Notifier::Stop() {
+  RequestStop();
+  if (thread_.joinable()) thread_.join();
+  idle_cv_.notify_all();
+}
+
+bool Notifier::StopWithin(std::chrono::milliseconds limit) {
+  RequestStop();
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!idle_cv_.wait_for(lock, limit, [this] { return finished_ || !thread_.joinable(); })) return false;
+  }
+  Stop();
+  return true;
+}
+
+void Notifier::RequestStop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
@@ -82,8 +98,6 @@ void Notifier::Stop() {
     }
     cv_.notify_one();
   }
-  if (thread_.joinable()) thread_.join();
-  idle_cv_.notify_all();
 }
 
 uint64_t Notifier::sent() const {
@@ -133,6 +147,7 @@ void Notifier::Main() {
     }
     if (queue_.empty()) idle_cv_.notify_all();
   }
+  finished_ = true;  // under mu_ (the loop above ends holding it)
   idle_cv_.notify_all();
 }
 

@@ -24,6 +24,7 @@
 
 #include <fuse_lowlevel.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -71,6 +72,11 @@ class Notifier {
   // a store could wait forever for a page a READ holds locked), then ends
   // the thread. Idempotent. A store already being sent is waited for.
   void Stop();
+  // Stop() that gives up waiting after `limit`: false if the thread is still
+  // inside a kernel call then (a store can wait for a page that a READ the
+  // stopped loop will never answer holds locked). The caller then aborts
+  // the connection (which fails that READ) and calls Stop().
+  bool StopWithin(std::chrono::milliseconds limit);
   uint64_t sent() const;
   uint64_t failed() const;
   uint64_t stored_bytes() const;
@@ -87,6 +93,7 @@ class Notifier {
     std::function<void()> done;  // kBarrier
   };
   void Push(Item item);
+  void RequestStop();  // sets stop_, drops queued stores, wakes the thread
   void Main();
   int Send(const Item& item);
   // A store of `ino` left the queue (sent or dropped). REQUIRES mu_ held.
@@ -100,6 +107,7 @@ class Notifier {
   std::unordered_map<Ino, size_t> pending_stores_;  // GUARDED_BY(mu_); no zero counts
   bool stop_ = false;
   bool busy_ = false;
+  bool finished_ = false;  // Main() returned
   uint64_t sent_ = 0;
   uint64_t failed_ = 0;
   uint64_t stored_bytes_ = 0;

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "client/puffs/connection_abort.h"
 #include "client/puffs/continuation.h"
 
 namespace rpuffs::puffs {
@@ -174,7 +175,13 @@ void Usermount::Teardown() {
   if (state_ != MountState::kRunning) return;
   // The notifier sends what is queued while the session still exists; what
   // unwinding requests queue after that is dropped (the mount is going away).
-  if (notifier_) notifier_->Stop();
+  // The loop no longer answers: a notification stuck on a lock that an
+  // unanswered request holds is freed by aborting the connection.
+  if (notifier_ && !notifier_->StopWithin(kNotifierStopLimit)) {
+    int err = AbortFuseConnection(mountpoint_);
+    spdlog::warn("usermount: notifier stuck at exit, connection aborted err={}", err);
+    notifier_->Stop();
+  }
   if (channel_) channel_->Unmount();
   Continuation::DestroyAllDetached();
   notifier_.reset();

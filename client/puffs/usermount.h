@@ -43,6 +43,9 @@ struct RootInfo {
 };
 
 inline constexpr std::chrono::microseconds kDefaultPollWindow{50};
+// At exit, how long the notifier may take to send what is queued before the
+// connection is aborted under it (see connection_abort.h).
+inline constexpr std::chrono::milliseconds kNotifierStopLimit{2000};
 
 class Usermount {
  public:
