@@ -36,6 +36,15 @@ class ReadAroundTest : public RpuffsMountTest {
     a_ = MountOrFail("a");
     b_ = MountOrFail("b", b_options);
   }
+  // `dir` mounted in the foreground with -d (its log counts the calls) and
+  // `args`, once its watch runs.
+  std::unique_ptr<Subprocess> MountLogged(const std::string& dir, std::vector<std::string> args = {}) {
+    args.insert(args.begin(), "-d");
+    auto daemon = MountForeground(dir, args);
+    EXPECT_TRUE(WaitUntil(
+        [&] { return daemon->Output().find("event=watch watching=true") != std::string::npos; }, kPrompt));
+    return daemon;
+  }
   std::string a_, b_;
 };
 
@@ -389,18 +398,14 @@ int CallsForRandomReadsInOneBlock(const std::string& b, Subprocess& daemon,
 TEST_F(ReadAroundTest, ReadAroundZeroSendsOneCallPerMissedPage) {
   std::string a = MountOrFail("a");
   std::string b = NewMountPoint("b");
-  auto daemon = MountForeground(b, {"-d", "-o", "readaround=0"});
-  ASSERT_TRUE(WaitUntil([&] { return daemon->Output().find("event=watch watching=true") != std::string::npos; },
-                        kPrompt));
+  auto daemon = MountLogged(b, {"-o", "readaround=0"});
   EXPECT_EQ(CallsForRandomReadsInOneBlock(b, *daemon, a + "/f", "zero"), 16) << daemon->Output();
 }
 
 TEST_F(ReadAroundTest, DefaultSendsOneCallForRandomReadsInOneBlock) {
   std::string a = MountOrFail("a");
   std::string b = NewMountPoint("b");
-  auto daemon = MountForeground(b, {"-d"});
-  ASSERT_TRUE(WaitUntil([&] { return daemon->Output().find("event=watch watching=true") != std::string::npos; },
-                        kPrompt));
+  auto daemon = MountLogged(b);
   EXPECT_EQ(CallsForRandomReadsInOneBlock(b, *daemon, a + "/f", "default"), 1) << daemon->Output();
 }
 
@@ -410,9 +415,7 @@ TEST_F(ReadAroundTest, DefaultSendsOneCallForRandomReadsInOneBlock) {
 TEST_F(ReadAroundTest, TruncatingReadOnlyOpenEndsItsWriterAtClose) {
   std::string a = MountOrFail("a");
   std::string b = NewMountPoint("b");
-  auto daemon = MountForeground(b, {"-d"});
-  ASSERT_TRUE(WaitUntil([&] { return daemon->Output().find("event=watch watching=true") != std::string::npos; },
-                        kPrompt));
+  auto daemon = MountLogged(b);
   ASSERT_TRUE(WriteFile(a + "/f", "old", true));
   int fd = open((b + "/f").c_str(), O_RDONLY | O_TRUNC);
   ASSERT_GE(fd, 0);
