@@ -4,13 +4,15 @@
 // that sleeps in epoll_wait costs tens of microseconds, and a FUSE request
 // is a ping-pong: the application's next request typically arrives a few
 // microseconds to a few tens after the reply. Polling epoll without
-// sleeping for a short window catches it without the wake-up (memfs: 2x
-// creates/s). The window adapts, as the guest halt-poll governor does:
-//  - an event that arrived while polling: a hit, the window stays;
-//  - a sleep that ended within `max` (a longer poll would have caught it):
-//    the window doubles (from kGrowFrom), up to `max`;
-//  - a longer sleep: the window halves, and under kGrowFrom it is 0, so an
-//    idle or slow-paced loop spends no CPU polling.
+// sleeping for a short window catches it without the wake-up (memfs:
+// 2.5x creates/s). The window starts at `max` and adapts, as the guest
+// halt-poll governor does:
+//  - an event caught within the window: a hit, the window stays;
+//  - an event within `max` of the poll's start that the poll did not catch
+//    in time (a longer poll would have; or a poll pass came back late from
+//    sched_yield): the window doubles (from kGrowFrom), up to `max`;
+//  - a later event, or a wait that timed out: the window halves, and under
+//    kGrowFrom it is 0, so an idle or slow-paced loop spends no CPU polling.
 // max = 0 turns polling off. Loop thread only; no system calls here.
 #pragma once
 
@@ -29,9 +31,10 @@ class PollWindow {
   // How long to poll before the next sleep.
   Duration current() const { return current_; }
 
-  // An event arrived while polling.
+  // An event arrived while polling (the window stays as it is).
   void OnHit() {}
-  // The poll found nothing and the loop slept for `slept`.
+  // Nothing came while polling; the event came `slept` after the poll
+  // began (Duration::max() if the wait ended without one).
   void OnSlept(Duration slept);
 
  private:

@@ -43,8 +43,9 @@ struct CommandLine {
   bool debug = false;
   // Longer than the framework's default: the loop also waits for gRPC
   // completions (a round trip is 100-300 us here), and catching them while
-  // polling saves the wake-up (creates/s 3.2-3.6k with no polling, 4.0k
-  // with 50 us, 4.4-5.5k with 300 us, 4.0-4.2k with 1000 us; one run each).
+  // polling saves the wake-up (a Python create loop, two runs each: 3.2k
+  // and 3.6k/s with no polling, 4.0k with 50 us, 5.5k and 4.4k with 300 us,
+  // and two more runs with 300 us / 1000 us: 4.6k, 4.4k / 4.2k, 4.0k).
   unsigned poll_us = 300;
 };
 
