@@ -7,7 +7,7 @@
 // block cache, bloom filters, LZ4 with ZSTD at the bottom level for table
 // files, XXH3 table checksums. Blobs (file blocks) are stored uncompressed
 // (older LZ4 blob files still read) and cached uncompressed in a shared blob
-// cache of kBlobCacheBytes, filled on flush. The data family's merge operator
+// cache of kBlobCacheBytes, filled by reads (not at flush). The data family's merge operator
 // applies block patches (block_patch.h); at most 4 memtables of 64 MiB.
 //
 // Writes: unsynced WAL unless `sync` (or VolumeOptions::sync_all_writes).

@@ -1,6 +1,7 @@
 #include "client/puffs/connection_abort.h"
 
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,6 +34,7 @@ std::string Unescape(const std::string& field) {
 int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo) {
   std::ifstream in(mountinfo);
   std::string line;
+  int found = -1;
   while (std::getline(in, line)) {
     // id parent major:minor root mountpoint options ... - fstype source super
     std::istringstream fields(line);
@@ -47,13 +49,12 @@ int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo
     if (fstype != "fuse" && fstype.rfind("fuse.", 0) != 0) continue;
     unsigned major = 0, minor = 0;
     if (std::sscanf(dev.c_str(), "%u:%u", &major, &minor) != 2) continue;
-    return static_cast<int>(minor);
+    found = static_cast<int>(minor);  // a later line is mounted on top
   }
-  return -1;
+  return found;
 }
 
-int AbortFuseConnection(const std::string& mountpoint) {
-  int conn = FuseConnectionOf(mountpoint);
+int AbortFuseConnection(int conn) {
   if (conn < 0) return ENOENT;
   std::string path = "/sys/fs/fuse/connections/" + std::to_string(conn) + "/abort";
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
@@ -61,6 +62,11 @@ int AbortFuseConnection(const std::string& mountpoint) {
   int err = write(fd, "1", 1) == 1 ? 0 : errno;
   close(fd);
   return err;
+}
+
+int DetachAbortedMount(const std::string& mountpoint, int conn) {
+  if (conn < 0 || FuseConnectionOf(mountpoint) != conn) return ENOENT;
+  return umount2(mountpoint.c_str(), MNT_DETACH) == 0 ? 0 : errno;
 }
 
 }  // namespace rpuffs::puffs

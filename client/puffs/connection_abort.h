@@ -16,11 +16,18 @@
 namespace rpuffs::puffs {
 
 // The minor device number of the FUSE mount at `mountpoint` (as mountinfo
-// writes it, an absolute path), or -1 if none is listed.
+// writes it, an absolute path), or -1 if none is listed. Of mounts stacked
+// on one path, the topmost (the last listed): call it right after mounting
+// and keep the number, as the path may later show another mount.
 int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo = "/proc/self/mountinfo");
 
-// Aborts the FUSE connection of the mount at `mountpoint`. 0 or an errno
-// (ENOENT: no such FUSE mount, or fusectl is not mounted).
-int AbortFuseConnection(const std::string& mountpoint);
+// Aborts FUSE connection `conn`. 0 or an errno (ENOENT: no such connection,
+// or fusectl is not mounted).
+int AbortFuseConnection(int conn);
+
+// The kernel keeps an aborted connection's mount (every access answers
+// ENOTCONN) and libfuse's unmount gives up on it: detaches the mount at
+// `mountpoint` if it is still connection `conn`. 0 or an errno.
+int DetachAbortedMount(const std::string& mountpoint, int conn);
 
 }  // namespace rpuffs::puffs

@@ -76,7 +76,7 @@ bool Notifier::StopWithin(std::chrono::milliseconds limit) {
   RequestStop();
   {
     std::unique_lock<std::mutex> lock(mu_);
-    if (!idle_cv_.wait_for(lock, limit, [this] { return finished_ || !thread_.joinable(); })) return false;
+    if (!idle_cv_.wait_for(lock, limit, [this] { return finished_; })) return false;
   }
   Stop();
   return true;
@@ -98,6 +98,11 @@ void Notifier::RequestStop() {
     }
     cv_.notify_one();
   }
+}
+
+bool Notifier::sending() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return busy_;
 }
 
 uint64_t Notifier::sent() const {

@@ -78,6 +78,8 @@ class Notifier {
   // the connection (which fails that READ) and calls Stop().
   bool StopWithin(std::chrono::milliseconds limit);
   uint64_t sent() const;
+  // A notification is being sent (the thread is in the kernel) (tests).
+  bool sending() const;
   uint64_t failed() const;
   uint64_t stored_bytes() const;
 

@@ -147,6 +147,7 @@ int Usermount::Mount(const std::string& mountpoint, const std::vector<std::strin
   }
   notifier_ = std::make_unique<Notifier>(channel_->session());
   mountpoint_ = mountpoint;
+  connection_ = FuseConnectionOf(mountpoint_);
   loop_.SetLoopTimeout(loop_timeout_);
   loop_.SetPollWindow(poll_window_);
   loop_.SetLoopFunction([this] {
@@ -177,12 +178,26 @@ void Usermount::Teardown() {
   // unwinding requests queue after that is dropped (the mount is going away).
   // The loop no longer answers: a notification stuck on a lock that an
   // unanswered request holds is freed by aborting the connection.
+  bool aborted = false;
   if (notifier_ && !notifier_->StopWithin(kNotifierStopLimit)) {
-    int err = AbortFuseConnection(mountpoint_);
-    spdlog::warn("usermount: notifier stuck at exit, connection aborted err={}", err);
-    notifier_->Stop();
+    if (int err = AbortFuseConnection(connection_); err != 0) {
+      // Nothing frees the thread: leave it (and what it uses) to the exit.
+      spdlog::error("usermount: notifier stuck at exit and the connection cannot be aborted errno={}", err);
+      notifier_.release();
+    } else {
+      spdlog::warn("usermount: notifier stuck at exit: connection {} aborted", connection_);
+      notifier_->Stop();
+      aborted = true;
+    }
   }
   if (channel_) channel_->Unmount();
+  // libfuse's unmount gives up on an aborted connection: detach it here, so
+  // no dead mount is left behind.
+  if (aborted) {
+    if (int err = DetachAbortedMount(mountpoint_, connection_); err != 0 && err != ENOENT) {
+      spdlog::error("usermount: unmount of {} after the abort failed errno={}", mountpoint_, err);
+    }
+  }
   Continuation::DestroyAllDetached();
   notifier_.reset();
   channel_.reset();

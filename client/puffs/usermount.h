@@ -118,6 +118,7 @@ class Usermount {
   bool handle_killpriv_ = false;
   bool writeback_cache_ = false;
   std::string mountpoint_;
+  int connection_ = -1;  // the FUSE connection's number (fusectl), -1 unknown
   std::atomic<bool> exit_requested_{false};
 
   EventLoop loop_;

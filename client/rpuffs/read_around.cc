@@ -164,9 +164,13 @@ void ReadAround::HandleClosed(uint64_t fh) {
 void ReadAround::DropIdle() {
   // A dropped entry only turns read-around off for its file until its next
   // attributes (and a plan made before names a generation no new entry has).
+  puffs::Notifier* notifier = notifier_();
   for (auto it = files_.begin(); it != files_.end();) {
     const File& f = it->second;
-    bool idle = f.writers == 0 && f.changing == 0 && f.reads.empty();
+    // Stores still queued need the entry: a change seen later must queue
+    // the invalidation behind them (SawAttr).
+    bool idle = f.writers == 0 && f.changing == 0 && f.reads.empty() &&
+                (notifier == nullptr || notifier->PendingStores(it->first) == 0);
     it = idle ? files_.erase(it) : std::next(it);
   }
 }

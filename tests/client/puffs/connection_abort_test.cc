@@ -1,14 +1,22 @@
 // Aborting a FUSE connection from the daemon (connection_abort.h): the
-// mountinfo lookup, and a real mount whose connection is aborted.
+// mountinfo lookup, a real mount aborted and detached, and Usermount's exit
+// with its notifier stuck in the kernel.
 #include "client/puffs/connection_abort.h"
 
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "client/puffs/continuation.h"
+#include "client/puffs/notifier.h"
 #include "tests/client/puffs/mounted_fs.h"
 #include "tests/client/puffs/tiny_fs.h"
 
@@ -34,12 +42,57 @@ TEST(ConnectionAbortTest, AbortedMountAnswersENOTCONN) {
   ASSERT_TRUE(mount.ok()) << mount.error();
   struct stat st {};
   ASSERT_EQ(stat(mount.path().c_str(), &st), 0);
-  ASSERT_GE(FuseConnectionOf(mount.path()), 0);
-  ASSERT_EQ(AbortFuseConnection(mount.path()), 0);
+  int conn = FuseConnectionOf(mount.path());
+  ASSERT_GE(conn, 0);
+  ASSERT_EQ(AbortFuseConnection(conn), 0);
   // A name never looked up: the kernel must ask, and the connection is gone.
   EXPECT_EQ(stat(mount.Sub("never-seen").c_str(), &st), -1);
   EXPECT_EQ(errno, ENOTCONN);
-  EXPECT_EQ(AbortFuseConnection("/no/such/mount"), ENOENT);
+  EXPECT_EQ(AbortFuseConnection(-1), ENOENT);
+  // The aborted mount stays until detached; only ours is detached.
+  EXPECT_EQ(DetachAbortedMount(mount.path(), conn + 100000), ENOENT);
+  EXPECT_EQ(DetachAbortedMount(mount.path(), conn), 0);
+  EXPECT_EQ(FuseConnectionOf(mount.path()), -1);
+}
+
+// At exit, a store stuck on a page that a READ the stopped loop holds has
+// locked: the connection is aborted, the daemon's Run() returns, and no
+// mount is left behind.
+TEST(ConnectionAbortTest, StoreStuckAtExitIsFreedAndNoMountIsLeft) {
+  testfs::Counters counters;
+  Ops ops = testfs::MakeTinyFs(&counters);
+  ops.open = [](Request&, Ino, OpenFile* fi) {
+    fi->direct_io = false;  // page-cache reads: the READ locks its page
+    return 0;
+  };
+  auto plain_read = ops.read;
+  std::atomic<bool> held{false};
+  ops.read = [plain_read, &held](Request& req, Ino ino, size_t size, off_t off, OpenFile& of, std::string* out) {
+    if (ino != 3) return plain_read(req, ino, size, off, of, out);
+    held = true;  // /block: never answered while the loop runs
+    Continuation* me = Continuation::Current();
+    req.OnInterrupt([me] { Continuation::Schedule(me); });
+    while (!req.interrupted()) Continuation::Yield();
+    return EINTR;
+  };
+  testfs::MountedFs mount(ops);
+  ASSERT_TRUE(mount.ok()) << mount.error();
+  std::string path = mount.Sub("block"), where = mount.path();
+  std::thread reader([path] {
+    int fd = open(path.c_str(), O_RDONLY);
+    char buf[4096];
+    if (fd >= 0) {
+      (void)!read(fd, buf, sizeof buf);
+      close(fd);
+    }
+  });
+  ASSERT_TRUE(rpuffs::testing::WaitUntil([&] { return held.load(); }, std::chrono::seconds(20)));
+  Notifier* notifier = mount.usermount().notifier();
+  notifier->Store(3, 0, std::string(4096, 'y'));  // waits for the READ's page
+  ASSERT_TRUE(rpuffs::testing::WaitUntil([&] { return notifier->sending(); }, std::chrono::seconds(20)));
+  EXPECT_EQ(mount.Stop(), 0);
+  reader.join();
+  EXPECT_EQ(FuseConnectionOf(where), -1) << "a dead mount was left at " << where;
 }
 
 }  // namespace
