@@ -5,53 +5,15 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+
+#include "client/puffs/mount_table.h"
 
 namespace rpuffs::puffs {
-namespace {
-
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string Unescape(const std::string& field) {
-  std::string out;
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size()) {
-      int v = 0;
-      if (std::sscanf(field.c_str() + i + 1, "%3o", &v) == 1) {
-        out.push_back(static_cast<char>(v));
-        i += 3;
-        continue;
-      }
-    }
-    out.push_back(field[i]);
-  }
-  return out;
-}
-
-}  // namespace
 
 int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo) {
-  std::ifstream in(mountinfo);
-  std::string line;
-  int found = -1;
-  while (std::getline(in, line)) {
-    // id parent major:minor root mountpoint options ... - fstype source super
-    std::istringstream fields(line);
-    std::string id, parent, dev, root, point;
-    if (!(fields >> id >> parent >> dev >> root >> point)) continue;
-    if (Unescape(point) != mountpoint) continue;
-    size_t dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
-    std::istringstream tail(line.substr(dash + 3));
-    std::string fstype;
-    tail >> fstype;
-    if (fstype != "fuse" && fstype.rfind("fuse.", 0) != 0) continue;
-    unsigned major = 0, minor = 0;
-    if (std::sscanf(dev.c_str(), "%u:%u", &major, &minor) != 2) continue;
-    found = static_cast<int>(minor);  // a later line is mounted on top
-  }
-  return found;
+  std::optional<MountedDevice> top = TopMountAt(mountpoint, mountinfo);
+  if (!top || (top->fstype != "fuse" && top->fstype.rfind("fuse.", 0) != 0)) return -1;
+  return static_cast<int>(top->minor);  // FUSE mounts are anonymous devices: major 0
 }
 
 int AbortFuseConnection(int conn) {

@@ -15,10 +15,10 @@
 
 namespace rpuffs::puffs {
 
-// The minor device number of the FUSE mount at `mountpoint` (as mountinfo
-// writes it, an absolute path), or -1 if none is listed. Of mounts stacked
-// on one path, the topmost (the last listed): call it right after mounting
-// and keep the number, as the path may later show another mount.
+// The connection number (device minor) of the topmost mount at
+// `mountpoint` if that is a FUSE mount, else -1 (mount_table.h). Call it
+// right after mounting and keep the number: the path may later show
+// another mount.
 int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo = "/proc/self/mountinfo");
 
 // Aborts FUSE connection `conn`. 0 or an errno (ENOENT: no such connection,

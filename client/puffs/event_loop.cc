@@ -261,7 +261,7 @@ void EventLoop::RunOnce(int timeout_ms) {
   // The poll watches for them itself (Post() writes no eventfd meanwhile);
   // then EnterWait() turns the wait into a poll if any are queued, and a
   // Post() during the wait writes the eventfd.
-  const Clock::time_point idle_from = Clock::now();
+  const Clock::time_point idle_from = wait_ms != 0 ? Clock::now() : Clock::time_point();
   int n = wait_ms != 0 ? Poll(events, 64, wait_ms, idle_from) : 0;
   if (n == 0) {
     const bool waits = wait_ms != 0 && !has_posted_.load() && EnterWait();
@@ -290,16 +290,12 @@ int EventLoop::Poll(epoll_event* events, int max_events, int wait_ms, Clock::tim
   if (wait_ms > 0) window = std::min<PollWindow::Duration>(window, std::chrono::milliseconds(wait_ms));
   if (window <= PollWindow::Duration::zero()) return 0;
   const Clock::time_point until = from + window;
-  // Found something: a hit only within the window. A pass that yielded
+  // Found something: a catch only within the window. A pass that yielded
   // the CPU may come back much later (other threads ran), and what it finds
   // then says nothing for polling: counted as a sleep of that length.
   auto found = [&] {
     PollWindow::Duration waited = Clock::now() - from;
-    if (waited <= window) {
-      poll_.OnHit();
-    } else {
-      poll_.OnSlept(waited);
-    }
+    if (waited > window) poll_.OnSlept(waited);
   };
   do {
     if (has_posted_.load()) {

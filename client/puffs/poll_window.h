@@ -31,10 +31,9 @@ class PollWindow {
   // How long to poll before the next sleep.
   Duration current() const { return current_; }
 
-  // An event arrived while polling (the window stays as it is).
-  void OnHit() {}
-  // Nothing came while polling; the event came `slept` after the poll
-  // began (Duration::max() if the wait ended without one).
+  // Nothing was caught within the window; the event came `slept` after the
+  // poll began (Duration::max() if the wait ended without one). A catch
+  // within the window leaves it as it is: nothing to call.
   void OnSlept(Duration slept);
 
  private:

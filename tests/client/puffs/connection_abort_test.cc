@@ -33,6 +33,14 @@ TEST(ConnectionAbortTest, FindsTheFuseMountByItsEscapedMountPoint) {
   EXPECT_EQ(FuseConnectionOf("/tmp/c", info), -1);  // not FUSE
   EXPECT_EQ(FuseConnectionOf("/tmp/none", info), -1);
   EXPECT_EQ(FuseConnectionOf("/tmp/a", info), -1);
+  // Two mounts stacked on one path: the later (topmost) one is ours.
+  std::ofstream(info) << "90 22 0:39 / /tmp/m rw - fuse.a a rw\n"
+                         "91 90 0:41 / /tmp/m rw - fuse.b b rw\n";
+  EXPECT_EQ(FuseConnectionOf("/tmp/m", info), 41);
+  // A non-FUSE mount on top hides the FUSE one below: not ours to abort.
+  std::ofstream(info) << "90 22 0:39 / /tmp/m rw - fuse.a a rw\n"
+                         "91 90 8:1 / /tmp/m rw - ext4 /dev/vda rw\n";
+  EXPECT_EQ(FuseConnectionOf("/tmp/m", info), -1);
 }
 
 TEST(ConnectionAbortTest, AbortedMountAnswersENOTCONN) {

@@ -27,10 +27,10 @@ TEST(PollWindowTest, ZeroMaxNeverPolls) {
   EXPECT_EQ(w.current(), PollWindow::Duration::zero());
 }
 
-TEST(PollWindowTest, StartsAtMaxAndHitsKeepIt) {
+TEST(PollWindowTest, StartsAtMax) {
   PollWindow w(microseconds(50));
   EXPECT_EQ(w.current(), microseconds(50));
-  w.OnHit();
+  w.OnSlept(microseconds(30));  // within max: already at max, stays
   EXPECT_EQ(w.current(), microseconds(50));
 }
 
