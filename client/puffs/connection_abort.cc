@@ -9,6 +9,15 @@
 #include "client/puffs/mount_table.h"
 
 namespace rpuffs::puffs {
+namespace {
+
+// umount2 of `mountpoint` with `flags` if the topmost mount there is `conn`.
+int UnmountIfOurs(const std::string& mountpoint, int conn, int flags) {
+  if (conn < 0 || FuseConnectionOf(mountpoint) != conn) return ENOENT;
+  return umount2(mountpoint.c_str(), flags) == 0 ? 0 : errno;
+}
+
+}  // namespace
 
 int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo) {
   std::optional<MountedDevice> top = TopMountAt(mountpoint, mountinfo);
@@ -16,7 +25,7 @@ int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo
   return static_cast<int>(top->minor);  // FUSE mounts are anonymous devices: major 0
 }
 
-int AbortFuseConnection(int conn) {
+int AbortThroughFusectl(int conn) {
   if (conn < 0) return ENOENT;
   std::string path = "/sys/fs/fuse/connections/" + std::to_string(conn) + "/abort";
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
@@ -26,9 +35,18 @@ int AbortFuseConnection(int conn) {
   return err;
 }
 
+int ForceDetachMount(const std::string& mountpoint, int conn) {
+  return UnmountIfOurs(mountpoint, conn, MNT_FORCE | MNT_DETACH);
+}
+
+int AbortFuseMount(const std::string& mountpoint, int conn) {
+  if (conn < 0) return ENOENT;
+  if (AbortThroughFusectl(conn) == 0) return 0;
+  return ForceDetachMount(mountpoint, conn);
+}
+
 int DetachAbortedMount(const std::string& mountpoint, int conn) {
-  if (conn < 0 || FuseConnectionOf(mountpoint) != conn) return ENOENT;
-  return umount2(mountpoint.c_str(), MNT_DETACH) == 0 ? 0 : errno;
+  return UnmountIfOurs(mountpoint, conn, MNT_DETACH);
 }
 
 }  // namespace rpuffs::puffs
