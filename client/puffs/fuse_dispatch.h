@@ -48,6 +48,14 @@ void Releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void Fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi);
 
 // fuse_dispatch_xattr.cc: extended attributes (size queries and ERANGE here).
+// Names no puffs filesystem stores (ops.h): system.posix_acl_access and
+// system.posix_acl_default (the kernel enforces ACLs only for a daemon that
+// asks for FUSE_POSIX_ACL, which puffs does not: stored, they would be a
+// silent no-op) and security.selinux (SELinux labels FUSE files itself and
+// answers for this name before the request is made; only without SELinux
+// does it arrive). Answering EOPNOTSUPP rather than ENODATA also tells
+// tools such as `ls -l` that the mount has neither, so they stop asking.
+bool UnusedXattrName(const char* name);
 void Setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size,
               int flags);
 void Getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size);

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "client/puffs/fuse_dispatch.h"
 #include "client/puffs/fuse_request.h"
@@ -16,15 +18,22 @@ void ReplySized(FuseRequest& r, const std::string& bytes, size_t size) {
 
 }  // namespace
 
+bool UnusedXattrName(const char* name) {
+  return std::strcmp(name, "system.posix_acl_access") == 0 ||
+         std::strcmp(name, "system.posix_acl_default") == 0 || std::strcmp(name, "security.selinux") == 0;
+}
+
 void Setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size,
               int flags) {
   Dispatch(req, "setxattr", [&](FuseRequest& r) {
+    if (UnusedXattrName(name)) return r.ReplyErr(EOPNOTSUPP);
     r.ReplyErr(r.ops().setxattr(r, ino, name, std::string(value, size), flags));
   });
 }
 
 void Getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
   Dispatch(req, "getxattr", [&](FuseRequest& r) {
+    if (UnusedXattrName(name)) return r.ReplyErr(EOPNOTSUPP);
     std::string value;
     int err = r.ops().getxattr(r, ino, name, &value);
     if (err != 0) return r.ReplyErr(err);
@@ -37,6 +46,10 @@ void Listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
     std::vector<std::string> names;
     int err = r.ops().listxattr(r, ino, &names);
     if (err != 0) return r.ReplyErr(err);
+    // Such names may be stored by an earlier version: what get refuses is not listed.
+    names.erase(std::remove_if(names.begin(), names.end(),
+                               [](const std::string& n) { return UnusedXattrName(n.c_str()); }),
+                names.end());
     std::string packed;
     for (const auto& n : names) {
       packed += n;
@@ -47,7 +60,10 @@ void Listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
 }
 
 void Removexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
-  Dispatch(req, "removexattr", [&](FuseRequest& r) { r.ReplyErr(r.ops().removexattr(r, ino, name)); });
+  Dispatch(req, "removexattr", [&](FuseRequest& r) {
+    if (UnusedXattrName(name)) return r.ReplyErr(EOPNOTSUPP);
+    r.ReplyErr(r.ops().removexattr(r, ino, name));
+  });
 }
 
 }  // namespace rpuffs::puffs::dispatch

@@ -139,6 +139,12 @@ struct Ops {
 
   std::function<int(Request&, Ino ino, struct statvfs* out)> statfs;
 
+  // Extended attributes. The names of attributes the kernel would never use
+  // on a puffs mount (UnusedXattrName in fuse_dispatch.h: POSIX ACLs, which
+  // the framework does not ask the kernel to enforce, and SELinux labels,
+  // which SELinux keeps itself for FUSE) never reach these ops: the framework
+  // answers EOPNOTSUPP, as a filesystem without ACL or label support does,
+  // and leaves them out of listxattr.
   // flags: 0, XATTR_CREATE, XATTR_REPLACE.
   std::function<int(Request&, Ino ino, const std::string& name, const std::string& value,
                     int flags)> setxattr;

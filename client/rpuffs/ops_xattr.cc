@@ -1,7 +1,9 @@
 // Extended attributes, straight to the server (the framework answers size
-// queries and ERANGE from the whole value) — except the probes `ls -l` and
-// `cp` make on every file (security.selinux, system.posix_acl_*): their
-// absence is answered from the inode's name list, trusted like any other
+// queries and ERANGE from the whole value, and EOPNOTSUPP for POSIX ACLs and
+// security.selinux, which never reach these ops) — except the probes the
+// kernel and tools make on every file (security.capability before a write,
+// other security.* and system.* names): their absence is answered from the
+// inode's name list, trusted like any other
 // attribute: attr_timeout, or cache_timeout while the watch is up (then
 // another mount's change notice drops it at once). Names in those
 // namespaces are listed for every caller, so one list serves all.

@@ -203,12 +203,48 @@ TEST_F(FuseChannelTest, XattrSizeQueriesAndERANGE) {
   EXPECT_EQ(std::string(buf, 5), "value");
   EXPECT_EQ(getxattr(path.c_str(), "user.none", buf, sizeof buf), -1);
   EXPECT_EQ(errno, ENODATA);
+  // The filesystem also lists an ACL and a label: the framework leaves them out.
   const std::string names("user.test\0user.other\0", 21);
   EXPECT_EQ(listxattr(path.c_str(), nullptr, 0), static_cast<ssize_t>(names.size()));
   EXPECT_EQ(listxattr(path.c_str(), small, sizeof small), -1);
   EXPECT_EQ(errno, ERANGE);
   ASSERT_EQ(listxattr(path.c_str(), buf, sizeof buf), static_cast<ssize_t>(names.size()));
   EXPECT_EQ(std::string(buf, names.size()), names);
+}
+
+// POSIX ACLs and SELinux labels: EOPNOTSUPP from the framework for get, set
+// and remove, never the filesystem's op (which would store what the kernel
+// never enforces); other names still reach it.
+TEST_F(FuseChannelTest, AclAndSelinuxXattrsAreUnsupportedWithoutAskingTheFilesystem) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  const std::string path = m.Sub("hello");
+  char buf[64];
+  for (const char* name : {"system.posix_acl_access", "system.posix_acl_default", "security.selinux"}) {
+    EXPECT_EQ(getxattr(path.c_str(), name, buf, sizeof buf), -1) << name;
+    EXPECT_EQ(errno, EOPNOTSUPP) << name;
+    EXPECT_EQ(getxattr(path.c_str(), name, nullptr, 0), -1) << name;
+    EXPECT_EQ(errno, EOPNOTSUPP) << name;
+  }
+  // A valid access ACL (user::rw- group::r-- other::r--): the kernel parses it
+  // before it asks the daemon.
+  const unsigned char acl[] = {2, 0, 0, 0,                                   // version 2
+                               0x01, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,        // ACL_USER_OBJ rw
+                               0x04, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,        // ACL_GROUP_OBJ r
+                               0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff};       // ACL_OTHER r
+  EXPECT_EQ(setxattr(path.c_str(), "system.posix_acl_access", acl, sizeof acl, 0), -1);
+  EXPECT_EQ(errno, EOPNOTSUPP);
+  EXPECT_EQ(removexattr(path.c_str(), "system.posix_acl_access"), -1);
+  EXPECT_EQ(errno, EOPNOTSUPP);
+  EXPECT_EQ(setxattr(path.c_str(), "security.selinux", "system_u:object_r:x_t:s0", 24, 0), -1);
+  EXPECT_EQ(errno, EOPNOTSUPP);
+  EXPECT_EQ(removexattr(path.c_str(), "security.selinux"), -1);
+  EXPECT_EQ(errno, EOPNOTSUPP);
+  EXPECT_EQ(counters_.unused_xattr_calls.load(), 0);
+  // Other names still reach the filesystem.
+  EXPECT_EQ(setxattr(path.c_str(), "user.x", "1", 1, 0), 0);
+  EXPECT_EQ(removexattr(path.c_str(), "user.x"), 0);
+  EXPECT_EQ(getxattr(path.c_str(), "user.test", buf, sizeof buf), 5);
 }
 
 TEST_F(FuseChannelTest, OpThatThrowsAnswersEIOAndTheMountLivesOn) {

@@ -114,14 +114,26 @@ Ops MakeTinyFs(Counters* c) {
   };
   // Breaks the ops contract on purpose: the framework must answer EIO.
   ops.readlink = [](Request&, Ino, std::string*) -> int { throw std::runtime_error("readlink bug"); };
-  ops.getxattr = [c](Request&, Ino, const std::string& name, std::string* value) {
+  auto count_unused = [c](const std::string& name) {
+    if (name.rfind("system.posix_acl_", 0) == 0 || name == "security.selinux") ++c->unused_xattr_calls;
+  };
+  ops.getxattr = [c, count_unused](Request&, Ino, const std::string& name, std::string* value) {
+    count_unused(name);
     if (name == "security.capability") ++c->capability_probes;
     if (name != "user.test") return ENODATA;
     *value = "value";
     return 0;
   };
   ops.listxattr = [](Request&, Ino, std::vector<std::string>* names) {
-    *names = {"user.test", "user.other"};
+    *names = {"user.test", "system.posix_acl_access", "user.other", "security.selinux"};
+    return 0;
+  };
+  ops.setxattr = [count_unused](Request&, Ino, const std::string& name, const std::string&, int) {
+    count_unused(name);
+    return 0;
+  };
+  ops.removexattr = [count_unused](Request&, Ino, const std::string& name) {
+    count_unused(name);
     return 0;
   };
   ops.readdir = [](Request&, Ino ino, uint64_t off, bool, OpenFile&, std::vector<DirEntry>* out) {

@@ -3,7 +3,9 @@
 // /hello   a 12-byte file "hello world\n" (ino 2)
 // /block   its read waits until the kernel interrupts it, then fails EINTR
 // Every inode has the xattr user.test = "value"; listxattr names
-// user.test and user.other.
+// user.test and user.other, and also security.selinux and
+// system.posix_acl_access (which the framework must leave out); setxattr and
+// removexattr accept any name and change nothing.
 // /sink    accepts writes and forgets them (ino 4)
 // /throws  a symlink whose readlink throws (the framework answers EIO)
 // /pN...   any name starting with 'p' exists; its lookup sleeps 100 ms on a
@@ -34,6 +36,9 @@ struct Counters {
   std::atomic<int> writes{0};
   std::atomic<int> kill_suidgid_writes{0};  // writes with OpenFile::kill_suidgid
   std::atomic<int> capability_probes{0};    // getxattr("security.capability")
+  // get/set/removexattr calls for the names the framework answers itself
+  // (POSIX ACLs, security.selinux): must stay 0.
+  std::atomic<int> unused_xattr_calls{0};
 };
 
 // The ops table; `counters` must outlive the mount.
