@@ -136,6 +136,7 @@ OpenFile ToOpenFile(const fuse_file_info* fi) {
   of.keep_cache = fi->keep_cache;
   of.nonseekable = fi->nonseekable;
   of.cache_readdir = fi->cache_readdir;
+  of.noflush = fi->noflush;
   of.lock_owner = fi->lock_owner;
   return of;
 }
@@ -146,6 +147,7 @@ void FillFileInfo(const OpenFile& of, fuse_file_info* fi) {
   fi->keep_cache = of.keep_cache;
   fi->nonseekable = of.nonseekable;
   fi->cache_readdir = of.cache_readdir;
+  fi->noflush = of.noflush;
 }
 
 fuse_entry_param ToEntryParam(const Entry& e) {

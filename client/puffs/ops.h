@@ -59,6 +59,9 @@ struct OpenFile {
   bool keep_cache = false; // keep the page cache from earlier opens
   bool nonseekable = false;
   bool cache_readdir = false;
+  // open/create (out): close sends no FLUSH for this handle (the filesystem
+  // has nothing to do then; ignored by the kernel under writeback_cache).
+  bool noflush = false;
   uint64_t lock_owner = 0; // flush/release: the lock owner the kernel named
   // write, open (O_TRUNC), create: the kernel asks to clear S_ISUID, and
   // S_ISGID if group-executable (only with ChannelOptions::handle_killpriv,

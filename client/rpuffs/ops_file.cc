@@ -48,6 +48,10 @@ int Open(RemoteFs& fs, Request& r, Ino ino, OpenFile* of) {
   if (!of->keep_cache || Changes(of->flags)) around.WaitStoresSent(ino);
   of->fh = rep.fh();
   fs.Opened(of->fh);
+  // Closing a handle that cannot have changed anything has nothing to make
+  // durable or report: no FLUSH round trip. (A held chmod made through it is
+  // the writer's: the kernel names no handle for fchmod/fchown/futimens.)
+  of->noflush = !Changes(of->flags);
   if (Changes(of->flags)) around.WriterHandle(of->fh, ino);
   if (fs.write_behind() && ForWriting(of->flags)) {
     fs.held().OpenedForWrite(fs.ToServer(ino), rep.attr().ino() != 0 ? &rep.attr() : nullptr, of->fh);

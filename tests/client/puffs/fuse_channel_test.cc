@@ -247,6 +247,24 @@ TEST_F(FuseChannelTest, AclAndSelinuxXattrsAreUnsupportedWithoutAskingTheFilesys
   EXPECT_EQ(getxattr(path.c_str(), "user.test", buf, sizeof buf), 5);
 }
 
+// OpenFile::noflush reaches the kernel: closing such a handle sends no FLUSH.
+TEST_F(FuseChannelTest, NoflushHandlesCloseWithoutAFlush) {
+  MountedFs m(ops_);
+  ASSERT_TRUE(m.ok()) << m.error();
+  for (int i = 0; i < 3; ++i) {
+    int fd = open(m.Sub("hello").c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0) << strerror(errno);
+    char buf[16];
+    EXPECT_EQ(read(fd, buf, sizeof buf), 12);
+    EXPECT_EQ(close(fd), 0);
+  }
+  EXPECT_EQ(counters_.flushes.load(), 0);
+  int fd = open(m.Sub("sink").c_str(), O_WRONLY);  // no noflush: one FLUSH
+  ASSERT_GE(fd, 0) << strerror(errno);
+  EXPECT_EQ(close(fd), 0);
+  EXPECT_EQ(counters_.flushes.load(), 1);
+}
+
 TEST_F(FuseChannelTest, OpThatThrowsAnswersEIOAndTheMountLivesOn) {
   MountedFs m(ops_);
   ASSERT_TRUE(m.ok()) << m.error();

@@ -1,6 +1,7 @@
 #include "tests/client/puffs/tiny_fs.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 
 #include <cerrno>
 #include <chrono>
@@ -94,6 +95,11 @@ Ops MakeTinyFs(Counters* c) {
   // can interrupt (readahead and O_DIRECT requests are not).
   ops.open = [](Request&, Ino ino, OpenFile* fi) {
     fi->direct_io = ino == kBlockIno;
+    fi->noflush = ino == kHelloIno && (fi->flags & O_ACCMODE) == O_RDONLY;
+    return 0;
+  };
+  ops.flush = [c](Request&, Ino, OpenFile&) {
+    ++c->flushes;
     return 0;
   };
   ops.read = [c](Request& req, Ino ino, size_t size, off_t off, OpenFile&, std::string* out) {

@@ -1,6 +1,7 @@
 // tests/client/puffs — a tiny filesystem for the FUSE integration tests.
 //
-// /hello   a 12-byte file "hello world\n" (ino 2)
+// /hello   a 12-byte file "hello world\n" (ino 2); read-only opens of it
+//          ask for no FLUSH at close (noflush), other opens get one
 // /block   its read waits until the kernel interrupts it, then fails EINTR
 // Every inode has the xattr user.test = "value"; listxattr names
 // user.test and user.other, and also security.selinux and
@@ -39,6 +40,7 @@ struct Counters {
   // get/set/removexattr calls for the names the framework answers itself
   // (POSIX ACLs, security.selinux): must stay 0.
   std::atomic<int> unused_xattr_calls{0};
+  std::atomic<int> flushes{0};
 };
 
 // The ops table; `counters` must outlive the mount.

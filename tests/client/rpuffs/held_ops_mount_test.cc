@@ -318,5 +318,43 @@ TEST_F(RpuffsMountTest, WithoutKernelChecksAnUnlinkTheServerRefusesFailsAtOnce) 
   EXPECT_TRUE(Exists(a + "/d/f"));
 }
 
+// Read-only handles close without a FLUSH (nothing to make durable or to
+// report); handles that may write still commit at close, with a chmod made
+// through a read-only handle meanwhile (held for the writer: the kernel
+// names no handle for fchmod).
+TEST_F(RpuffsMountTest, ReadOnlyClosesSendNoFlushAndWritersStillCommitAtClose) {
+  std::string a = NewMountPoint("a");
+  auto daemon = MountForeground(a, {"-d"});
+  std::string b = MountOrFail("b");
+  std::string data = RandomBytes(100000, 21);
+  ASSERT_TRUE(WriteFile(b + "/r", data, false));
+  auto flushes = [&] {
+    const std::string out = daemon->Output();
+    int n = 0;
+    for (size_t at = out.find("opcode: FLUSH"); at != std::string::npos; at = out.find("opcode: FLUSH", at + 1)) ++n;
+    return n;
+  };
+  std::string seen;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(ReadFile(a + "/r", &seen));
+    EXPECT_TRUE(seen == data) << i;
+  }
+  EXPECT_EQ(flushes(), 0) << daemon->Output().substr(0, 4000);
+  // A writer's close flushes, and the other mount sees its data at its next open.
+  std::string fresh = RandomBytes(5000, 22);
+  int w = open((a + "/r").c_str(), O_WRONLY | O_TRUNC);
+  ASSERT_GE(w, 0);
+  ASSERT_EQ(write(w, fresh.data(), fresh.size()), static_cast<ssize_t>(fresh.size()));
+  int ro = open((a + "/r").c_str(), O_RDONLY);
+  ASSERT_GE(ro, 0);
+  ASSERT_EQ(fchmod(ro, 0600), 0);
+  EXPECT_EQ(close(ro), 0);
+  EXPECT_EQ(close(w), 0);
+  EXPECT_GE(flushes(), 1);
+  ASSERT_TRUE(ReadFile(b + "/r", &seen));
+  EXPECT_TRUE(seen == fresh);
+  EXPECT_EQ(StatOf(b + "/r").st_mode & 07777, 0600u);
+}
+
 }  // namespace
 }  // namespace rpuffs::testing
