@@ -5,19 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "client/puffs/mount_table.h"
 
 namespace rpuffs::puffs {
-namespace {
-
-// umount2 of `mountpoint` with `flags` if the topmost mount there is `conn`.
-int UnmountIfOurs(const std::string& mountpoint, int conn, int flags) {
-  if (conn < 0 || FuseConnectionOf(mountpoint) != conn) return ENOENT;
-  return umount2(mountpoint.c_str(), flags) == 0 ? 0 : errno;
-}
-
-}  // namespace
 
 int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo) {
   std::optional<MountedDevice> top = TopMountAt(mountpoint, mountinfo);
@@ -25,9 +17,9 @@ int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo
   return static_cast<int>(top->minor);  // FUSE mounts are anonymous devices: major 0
 }
 
-int AbortThroughFusectl(int conn) {
+int AbortThroughFusectl(int conn, const std::string& fusectl_dir) {
   if (conn < 0) return ENOENT;
-  std::string path = "/sys/fs/fuse/connections/" + std::to_string(conn) + "/abort";
+  std::string path = fusectl_dir + "/" + std::to_string(conn) + "/abort";
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return errno;
   int err = write(fd, "1", 1) == 1 ? 0 : errno;
@@ -35,18 +27,32 @@ int AbortThroughFusectl(int conn) {
   return err;
 }
 
-int ForceDetachMount(const std::string& mountpoint, int conn) {
-  return UnmountIfOurs(mountpoint, conn, MNT_FORCE | MNT_DETACH);
+int AbortThroughPrivateFusectl(int conn) {
+  if (conn < 0) return ENOENT;
+  char dir[] = "/tmp/rpuffs-fusectl.XXXXXX";
+  if (mkdtemp(dir) == nullptr) return errno;
+  int err = 0;
+  if (mount("fusectl", dir, "fusectl", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+    err = errno;
+  } else {
+    err = AbortThroughFusectl(conn, dir);
+    umount2(dir, MNT_DETACH);
+  }
+  rmdir(dir);
+  return err;
 }
 
-int AbortFuseMount(const std::string& mountpoint, int conn) {
-  if (conn < 0) return ENOENT;
-  if (AbortThroughFusectl(conn) == 0) return 0;
-  return ForceDetachMount(mountpoint, conn);
+int AbortFuseConnection(int conn) {
+  int err = AbortThroughFusectl(conn);
+  if (err == 0 || conn < 0) return err;
+  int private_err = AbortThroughPrivateFusectl(conn);
+  if (private_err == 0) return 0;
+  return err == ENOENT ? private_err : err;
 }
 
 int DetachAbortedMount(const std::string& mountpoint, int conn) {
-  return UnmountIfOurs(mountpoint, conn, MNT_DETACH);
+  if (conn < 0 || FuseConnectionOf(mountpoint) != conn) return ENOENT;
+  return umount2(mountpoint.c_str(), MNT_DETACH) == 0 ? 0 : errno;
 }
 
 }  // namespace rpuffs::puffs

@@ -3,19 +3,17 @@
 // The last resort when the daemon must exit but a thread of its own is stuck
 // in a kernel call that only the (stopped) loop could release, e.g. a
 // notification waiting for a page that an unanswered READ holds locked.
-// Aborting fails every request in flight or queued (the application sees
-// ENOTCONN/EIO), which releases the thread. Two ways, tried in this order:
-//  - writing to /sys/fs/fuse/connections/N/abort (fusectl; the mount's owner
-//    may, but fusectl is not mounted everywhere); the mount stays (every
-//    access answers ENOTCONN) until DetachAbortedMount;
-//  - a forced lazy unmount (umount2 MNT_FORCE|MNT_DETACH: FUSE aborts the
-//    connection when an unmount is forced; needs CAP_SYS_ADMIN), which also
-//    detaches the mount.
-// N is the mount's device minor, found in /proc/self/mountinfo by mount point
-// (never by stat(), which would ask the stuck filesystem). Nothing is done
-// to a mount at that path that is not connection N.
+// Writing to fusectl's N/abort fails every request in flight or queued (the
+// application sees ENOTCONN/EIO), which releases the thread. fusectl is
+// usually mounted on /sys/fs/fuse/connections (the mount's owner may write
+// there); where it is not, it is mounted for the moment on a private temp
+// dir (needs CAP_SYS_ADMIN). Either way exactly connection N is aborted:
+// nothing is looked up by path. N is the mount's device minor, found in
+// /proc/self/mountinfo by mount point at mount time (never by stat(), which
+// would ask the stuck filesystem). The aborted mount stays (every access
+// answers ENOTCONN) until DetachAbortedMount.
 //
-// Thread-safe; blocks only on /proc and /sys files and umount2.
+// Thread-safe; blocks only on /proc and /sys files, mount and umount2.
 #pragma once
 
 #include <string>
@@ -28,21 +26,18 @@ namespace rpuffs::puffs {
 // another mount.
 int FuseConnectionOf(const std::string& mountpoint, const std::string& mountinfo = "/proc/self/mountinfo");
 
-// Aborts connection `conn`, the topmost mount at `mountpoint`: through
-// fusectl, else by a forced lazy unmount. 0 or an errno (ENOENT: no such
-// connection, or the mount at `mountpoint` is not `conn`).
-int AbortFuseMount(const std::string& mountpoint, int conn);
+// Aborts FUSE connection `conn`: through /sys/fs/fuse/connections, else
+// through a private fusectl mount. 0 or an errno (ENOENT: no such
+// connection; EPERM: fusectl is not mounted and may not be mounted here).
+int AbortFuseConnection(int conn);
 
-// The two ways on their own (AbortFuseMount uses them). Through fusectl:
-// ENOENT when there is no such connection or fusectl is not mounted.
-int AbortThroughFusectl(int conn);
-// umount2(MNT_FORCE|MNT_DETACH) of `mountpoint` if it is still `conn`.
-int ForceDetachMount(const std::string& mountpoint, int conn);
+// The two ways on their own (AbortFuseConnection uses them).
+int AbortThroughFusectl(int conn, const std::string& fusectl_dir = "/sys/fs/fuse/connections");
+int AbortThroughPrivateFusectl(int conn);
 
-// The kernel keeps a mount aborted through fusectl (every access answers
+// The kernel keeps an aborted connection's mount (every access answers
 // ENOTCONN) and libfuse's unmount gives up on it: detaches the mount at
-// `mountpoint` if it is still connection `conn`. 0 or an errno (ENOENT when
-// it is gone already, e.g. after a forced abort).
+// `mountpoint` if it is still connection `conn`. 0 or an errno.
 int DetachAbortedMount(const std::string& mountpoint, int conn);
 
 }  // namespace rpuffs::puffs

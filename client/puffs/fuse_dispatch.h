@@ -48,7 +48,9 @@ void Releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void Fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi);
 
 // fuse_dispatch_xattr.cc: extended attributes (size queries and ERANGE here).
-// Names no puffs filesystem stores (ops.h): system.posix_acl_access and
+// Names no puffs filesystem stores (ops.h; get and set answer EOPNOTSUPP,
+// listxattr leaves them out, remove still reaches the filesystem so that
+// what an earlier version stored can go): system.posix_acl_access and
 // system.posix_acl_default (the kernel enforces ACLs only for a daemon that
 // asks for FUSE_POSIX_ACL, which puffs does not: stored, they would be a
 // silent no-op) and security.selinux (SELinux labels FUSE files itself and

@@ -60,10 +60,9 @@ void Listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
 }
 
 void Removexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
-  Dispatch(req, "removexattr", [&](FuseRequest& r) {
-    if (UnusedXattrName(name)) return r.ReplyErr(EOPNOTSUPP);
-    r.ReplyErr(r.ops().removexattr(r, ino, name));
-  });
+  // Removing one still reaches the filesystem: what an earlier version
+  // stored can be cleaned up (ENODATA when there is none).
+  Dispatch(req, "removexattr", [&](FuseRequest& r) { r.ReplyErr(r.ops().removexattr(r, ino, name)); });
 }
 
 }  // namespace rpuffs::puffs::dispatch

@@ -145,9 +145,10 @@ struct Ops {
   // Extended attributes. The names of attributes the kernel would never use
   // on a puffs mount (UnusedXattrName in fuse_dispatch.h: POSIX ACLs, which
   // the framework does not ask the kernel to enforce, and SELinux labels,
-  // which SELinux keeps itself for FUSE) never reach these ops: the framework
-  // answers EOPNOTSUPP, as a filesystem without ACL or label support does,
-  // and leaves them out of listxattr.
+  // which SELinux keeps itself for FUSE) never reach getxattr and setxattr:
+  // the framework answers EOPNOTSUPP, as a filesystem without ACL or label
+  // support does, and leaves them out of listxattr. removexattr still gets
+  // them (what an earlier version stored can be removed).
   // flags: 0, XATTR_CREATE, XATTR_REPLACE.
   std::function<int(Request&, Ino ino, const std::string& name, const std::string& value,
                     int flags)> setxattr;

@@ -180,7 +180,7 @@ void Usermount::Teardown() {
   // unanswered request holds is freed by aborting the connection.
   bool aborted = false;
   if (notifier_ && !notifier_->StopWithin(kNotifierStopLimit)) {
-    if (int err = AbortFuseMount(mountpoint_, connection_); err != 0) {
+    if (int err = AbortFuseConnection(connection_); err != 0) {
       // Nothing frees the thread: leave it (and what it uses) to the exit.
       spdlog::error("usermount: notifier stuck at exit and the connection cannot be aborted errno={}", err);
       notifier_.release();

@@ -216,8 +216,10 @@ void AddFileOps(RemoteFs& fs, puffs::Ops* ops) {
   ops->create = std::bind(Create, std::ref(fs), _1, _2, _3, _4, _5, _6);
   ops->read = std::bind(Read, std::ref(fs), _1, _2, _3, _4, _5, _6);
   ops->write = std::bind(Write, std::ref(fs), _1, _2, _3, _4, _5, _6, _7);
-  // close() returns only once what this handle wrote is durable, and
-  // everything held (this mount's changes to the file) is on the server.
+  // close() of a handle that may change the file returns only once what it
+  // wrote is durable and everything held (this mount's changes to the
+  // file) is on the server. Read-only handles send no FLUSH (Open sets
+  // noflush): what is held goes at its writer's close, or within 20 ms.
   ops->flush = [&fs](Request& r, Ino ino, OpenFile& of) {
     bool dirty = fs.TakeDirty(of.fh);
     if (!fs.write_behind()) return dirty ? Fsync(fs, r, ino, false, of.fh) : 0;

@@ -1,12 +1,10 @@
 // Aborting a FUSE connection from the daemon (connection_abort.h): the
-// mountinfo lookup, a real mount aborted through fusectl and detached, or
-// force-detached, and Usermount's exit with its notifier stuck in the kernel
-// (with or without fusectl, whichever this machine has).
+// mountinfo lookup, a real mount aborted (through the system's fusectl and
+// through a private fusectl mount) and detached, and Usermount's exit with
+// its notifier stuck in the kernel.
 #include "client/puffs/connection_abort.h"
 
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -46,36 +44,35 @@ TEST(ConnectionAbortTest, FindsTheFuseMountByItsEscapedMountPoint) {
   EXPECT_EQ(FuseConnectionOf("/tmp/m", info), -1);
 }
 
-// Mounts fusectl on /sys/fs/fuse/connections for the test if it is not
-// there (as systemd does at boot; some machines lack it), and unmounts it
-// again if it mounted it.
-class FusectlForTest {
- public:
-  FusectlForTest() {
-    if (Present()) {
-      ok_ = true;
-    } else if (mount("fusectl", kDir, "fusectl", 0, nullptr) == 0) {
-      ok_ = mounted_ = true;
-    }
-  }
-  ~FusectlForTest() {
-    if (mounted_) umount2(kDir, MNT_DETACH);
-  }
-  bool ok() const { return ok_; }
+// Each way aborts exactly that connection: a name never looked up answers
+// ENOTCONN; the mount stays until detached, and only ours is detached.
+void ExpectAbortedAndDetach(testfs::MountedFs& mount, int conn) {
+  struct stat st {};
+  EXPECT_EQ(stat(mount.Sub("never-seen").c_str(), &st), -1);
+  EXPECT_EQ(errno, ENOTCONN);
+  EXPECT_EQ(DetachAbortedMount(mount.path(), conn + 100000), ENOENT);
+  EXPECT_EQ(DetachAbortedMount(mount.path(), conn), 0);
+  EXPECT_EQ(FuseConnectionOf(mount.path()), -1);
+}
 
- private:
-  static constexpr const char* kDir = "/sys/fs/fuse/connections";
-  static bool Present() {
-    struct statfs sf {};
-    return statfs(kDir, &sf) == 0 && sf.f_type == 0x65735543;  // FUSECTL_SUPER_MAGIC
-  }
-  bool ok_ = false;
-  bool mounted_ = false;
-};
+// Through the system's fusectl when this machine has it mounted.
+TEST(ConnectionAbortTest, AbortThroughFusectlAnswersENOTCONNUntilDetached) {
+  testfs::Counters counters;
+  Ops ops = testfs::MakeTinyFs(&counters);
+  testfs::MountedFs mount(ops);
+  ASSERT_TRUE(mount.ok()) << mount.error();
+  int conn = FuseConnectionOf(mount.path());
+  ASSERT_GE(conn, 0);
+  int err = AbortThroughFusectl(conn);
+  if (err == ENOENT) GTEST_SKIP() << "fusectl is not mounted on /sys/fs/fuse/connections";
+  ASSERT_EQ(err, 0);
+  ExpectAbortedAndDetach(mount, conn);
+}
 
-TEST(ConnectionAbortTest, FusectlAbortAnswersENOTCONNUntilDetached) {
-  FusectlForTest fusectl;
-  if (!fusectl.ok()) GTEST_SKIP() << "fusectl is not mounted and cannot be mounted here";
+// Through fusectl mounted for the moment on a private dir (what the daemon
+// does where /sys/fs/fuse/connections is empty): always available to root,
+// and it leaves nothing mounted.
+TEST(ConnectionAbortTest, AbortThroughAPrivateFusectlMountLeavesNothingMounted) {
   testfs::Counters counters;
   Ops ops = testfs::MakeTinyFs(&counters);
   testfs::MountedFs mount(ops);
@@ -84,38 +81,14 @@ TEST(ConnectionAbortTest, FusectlAbortAnswersENOTCONNUntilDetached) {
   ASSERT_EQ(stat(mount.path().c_str(), &st), 0);
   int conn = FuseConnectionOf(mount.path());
   ASSERT_GE(conn, 0);
-  ASSERT_EQ(AbortThroughFusectl(conn), 0);
-  // A name never looked up: the kernel must ask, and the connection is gone.
-  EXPECT_EQ(stat(mount.Sub("never-seen").c_str(), &st), -1);
-  EXPECT_EQ(errno, ENOTCONN);
-  EXPECT_EQ(AbortThroughFusectl(-1), ENOENT);
-  // The aborted mount stays until detached; only ours is detached.
-  EXPECT_EQ(DetachAbortedMount(mount.path(), conn + 100000), ENOENT);
-  EXPECT_EQ(DetachAbortedMount(mount.path(), conn), 0);
-  EXPECT_EQ(FuseConnectionOf(mount.path()), -1);
-}
-
-// Without fusectl: a forced lazy unmount aborts the connection (requests
-// through a descriptor opened before fail) and leaves no mount.
-TEST(ConnectionAbortTest, ForcedDetachAbortsTheConnectionAndLeavesNoMount) {
-  testfs::Counters counters;
-  Ops ops = testfs::MakeTinyFs(&counters);
-  testfs::MountedFs mount(ops);
-  ASSERT_TRUE(mount.ok()) << mount.error();
-  int conn = FuseConnectionOf(mount.path());
-  ASSERT_GE(conn, 0);
-  int root = open(mount.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  ASSERT_GE(root, 0);
-  EXPECT_EQ(ForceDetachMount(mount.path(), conn + 100000), ENOENT);  // not ours: untouched
-  EXPECT_EQ(FuseConnectionOf(mount.path()), conn);
-  ASSERT_EQ(ForceDetachMount(mount.path(), conn), 0);
-  EXPECT_EQ(FuseConnectionOf(mount.path()), -1) << "the mount is still there";
-  struct stat st {};
-  EXPECT_EQ(fstatat(root, "never-seen", &st, 0), -1);
-  EXPECT_EQ(errno, ENOTCONN);
-  close(root);
-  EXPECT_EQ(ForceDetachMount(mount.path(), conn), ENOENT);  // gone already
-  EXPECT_EQ(AbortFuseMount(mount.path(), -1), ENOENT);
+  EXPECT_EQ(AbortThroughPrivateFusectl(conn + 100000), ENOENT);  // no such connection
+  ASSERT_EQ(stat(mount.Sub("hello").c_str(), &st), 0) << "another connection's abort reached this one";
+  ASSERT_EQ(AbortThroughPrivateFusectl(conn), 0);
+  ExpectAbortedAndDetach(mount, conn);
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(mounts, line)) EXPECT_EQ(line.find("rpuffs-fusectl."), std::string::npos) << line;
+  EXPECT_EQ(AbortFuseConnection(-1), ENOENT);
 }
 
 // At exit, a store stuck on a page that a READ the stopped loop holds has

@@ -38,7 +38,7 @@ struct Counters {
   std::atomic<int> kill_suidgid_writes{0};  // writes with OpenFile::kill_suidgid
   std::atomic<int> capability_probes{0};    // getxattr("security.capability")
   // get/set/removexattr calls for the names the framework answers itself
-  // (POSIX ACLs, security.selinux): must stay 0.
+  // (POSIX ACLs, security.selinux): get and set never come.
   std::atomic<int> unused_xattr_calls{0};
   std::atomic<int> flushes{0};
 };
