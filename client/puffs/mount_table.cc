@@ -1,8 +1,10 @@
 #include "client/puffs/mount_table.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace rpuffs::puffs {
 namespace {
@@ -29,20 +31,32 @@ std::string Unescape(const std::string& field) {
 std::optional<MountedDevice> TopMountAt(const std::string& mountpoint, const std::string& mountinfo) {
   std::ifstream in(mountinfo);
   std::string line;
-  std::optional<MountedDevice> found;
+  struct AtPoint {
+    std::string id, parent;
+    MountedDevice device;
+  };
+  std::vector<AtPoint> here;
   while (std::getline(in, line)) {
     // id parent major:minor root mountpoint options ... - fstype source super
     std::istringstream fields(line);
-    std::string id, parent, dev, root, point;
-    if (!(fields >> id >> parent >> dev >> root >> point)) continue;
+    AtPoint m;
+    std::string dev, root, point;
+    if (!(fields >> m.id >> m.parent >> dev >> root >> point)) continue;
     if (Unescape(point) != mountpoint) continue;
     size_t dash = line.find(" - ");
-    MountedDevice m;
-    if (dash == std::string::npos || std::sscanf(dev.c_str(), "%u:%u", &m.major, &m.minor) != 2) continue;
-    std::istringstream(line.substr(dash + 3)) >> m.fstype;
-    found = m;  // a later line is mounted on top
+    if (dash == std::string::npos || std::sscanf(dev.c_str(), "%u:%u", &m.device.major, &m.device.minor) != 2) {
+      continue;
+    }
+    std::istringstream(line.substr(dash + 3)) >> m.device.fstype;
+    here.push_back(std::move(m));
   }
-  return found;
+  // The topmost is the one no other mount at the path sits on. Not simply the
+  // last line: a mount moved here (mount --move) keeps its older, earlier line.
+  for (auto it = here.rbegin(); it != here.rend(); ++it) {
+    bool covered = std::any_of(here.begin(), here.end(), [&](const AtPoint& o) { return o.parent == it->id; });
+    if (!covered) return it->device;
+  }
+  return std::nullopt;
 }
 
 }  // namespace rpuffs::puffs

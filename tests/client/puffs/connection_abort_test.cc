@@ -42,6 +42,14 @@ TEST(ConnectionAbortTest, FindsTheFuseMountByItsEscapedMountPoint) {
   std::ofstream(info) << "90 22 0:39 / /tmp/m rw - fuse.a a rw\n"
                          "91 90 8:1 / /tmp/m rw - ext4 /dev/vda rw\n";
   EXPECT_EQ(FuseConnectionOf("/tmp/m", info), -1);
+  // A mount moved on top (mount --move) keeps its older id and earlier line:
+  // the top is the mount nothing else at the path sits on, not the last line.
+  std::ofstream(info) << "85 22 0:39 / /tmp/m rw - fuse.moved a rw\n"
+                         "90 22 0:41 / /tmp/m rw - fuse.ours b rw\n";
+  EXPECT_EQ(FuseConnectionOf("/tmp/m", info), 41);  // two on the same parent: the later
+  std::ofstream(info) << "85 90 0:39 / /tmp/m rw - fuse.moved a rw\n"
+                         "90 22 0:41 / /tmp/m rw - fuse.ours b rw\n";
+  EXPECT_EQ(FuseConnectionOf("/tmp/m", info), 39);
 }
 
 // Each way aborts exactly that connection: a name never looked up answers
