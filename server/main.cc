@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
   // Freed buffers stay mapped for the next request (up to 256 MiB per malloc
   // arena): each 1 MiB write passes through fresh gRPC, protobuf and
   // WriteBatch buffers, and with glibc's defaults (large blocks mmap'd,
-  // heaps trimmed at 128 KiB) rpuffsd took 102-135 page faults per MiB
-  // written; 73-81 with these, and 11-28 % less CPU per GiB written
+  // heaps trimmed at 128 KiB) rpuffsd took 102-150 page faults per MiB
+  // written; 69-81 with these, and 6-28 % less CPU per GiB written
   // (bench/server/data_path.md, section 6). Before any thread starts.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
