@@ -10,6 +10,10 @@
 // cache of kBlobCacheBytes, filled by reads (not at flush). The data family's merge operator
 // applies block patches (block_patch.h); at most 4 memtables of 64 MiB.
 //
+// Files: flushes and compactions write with O_DIRECT when the database is on
+// the default Env and its directory takes O_DIRECT writes (probed at Open);
+// reads are buffered, with the kernel's read-ahead (no FADV_RANDOM).
+//
 // Writes: unsynced WAL unless `sync` (or VolumeOptions::sync_all_writes).
 // A failed write makes every later write fail with EIO (we cannot know what
 // reached the WAL), as LevelDB's background error does.

@@ -40,4 +40,8 @@ Status FlushAndCompact(Volume* volume) {
   return FromRocks(db->CompactRange(all, v->db().data(), nullptr, nullptr));
 }
 
+bool FlushesWithDirectIo(Volume* volume) {
+  return static_cast<VolumeImpl*>(volume)->db().db()->GetDBOptions().use_direct_io_for_flush_and_compaction;
+}
+
 }  // namespace rpuffs::storage::internal

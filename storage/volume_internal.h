@@ -18,5 +18,7 @@ Status RawDelete(Volume* volume, Family family, const std::string& key);
 // Flushes both column families to table/blob files and compacts the data
 // family fully, so block patches are folded into their (blob) blocks.
 Status FlushAndCompact(Volume* volume);
+// True if flushes and compactions write with O_DIRECT (db.h says when).
+bool FlushesWithDirectIo(Volume* volume);
 
 }  // namespace rpuffs::storage::internal

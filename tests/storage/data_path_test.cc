@@ -223,5 +223,23 @@ TEST_P(DataPathTest, BlocksInLz4BlobFilesStillRead) {
   EXPECT_TRUE(ReadAll(f) == model);
 }
 
+// On a disk, flushes and compactions write their files with O_DIRECT (the
+// second copy of file data stays out of the page cache); what they wrote
+// reads back through buffered reads, before and after a reopen. An Env of
+// RocksDB's own (MemEnv) keeps buffered writes.
+TEST_P(DataPathTest, FlushesWriteWithDirectIoOnDiskAndReadBack) {
+  EXPECT_EQ(internal::FlushesWithDirectIo(v), GetParam() == Backend::kDisk);
+  std::string model;
+  Ino f = FileOk(kRootIno, "f");
+  for (int i = 0; i < 4; ++i) WriteBoth(f, &model, uint64_t{1048576} * i, Bytes(i < 3 ? 1048576 : 12345, 7 + i));
+  ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  WriteBoth(f, &model, 100000, Bytes(70000, 8));
+  ASSERT_TRUE(internal::FlushAndCompact(v).ok());
+  EXPECT_TRUE(ReadAll(f) == model);
+  Reopen();
+  EXPECT_TRUE(ReadAll(f) == model);
+  EXPECT_EQ(AttrOk(f).size, model.size());
+}
+
 }  // namespace
 }  // namespace rpuffs::storage::testing
