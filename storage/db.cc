@@ -148,10 +148,10 @@ Result<std::unique_ptr<VolumeDb>> VolumeDb::Open(const std::string& path, rocksd
   // takes it: every byte of file data is written twice (WAL, then blob file),
   // and copying the second copy into the page cache was the largest part of
   // rpuffsd's CPU per GiB written (copy_folio_from_iter 39 % of a write
-  // profile): 2.9-5.0 -> 1.9-2.3 s per GiB, `dd conv=fsync` 237-373 -> 411-466
-  // MB/s (bench/server/data_path.md section 8). Reads stay buffered (and read
-  // ahead); what was just flushed is read from the disk, or from the block
-  // and blob caches.
+  // profile): 2.8-4.8 -> 1.9-2.4 s per GiB, `dd conv=fsync` 246-419 -> 409-490
+  // MB/s (five pairs, bench/server/data_path.md section 8). Reads stay
+  // buffered (and read ahead); what was just flushed is read from the disk,
+  // or from the block and blob caches.
   if (env == nullptr && DirectWritesWork(path)) {
     options.use_direct_io_for_flush_and_compaction = true;
     options.compaction_readahead_size = 2 << 20;
