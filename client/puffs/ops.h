@@ -142,13 +142,10 @@ struct Ops {
 
   std::function<int(Request&, Ino ino, struct statvfs* out)> statfs;
 
-  // Extended attributes. The names of attributes the kernel would never use
-  // on a puffs mount (UnusedXattrName in fuse_dispatch.h: POSIX ACLs, which
-  // the framework does not ask the kernel to enforce, and SELinux labels,
-  // which SELinux keeps itself for FUSE) never reach getxattr and setxattr:
-  // the framework answers EOPNOTSUPP, as a filesystem without ACL or label
-  // support does, and leaves them out of listxattr. removexattr still gets
-  // them (what an earlier version stored can be removed).
+  // Extended attributes. Names the kernel never uses on a puffs mount (POSIX
+  // ACLs, security.selinux: UnusedXattrName in fuse_dispatch.h says why)
+  // never reach getxattr and setxattr (the framework answers EOPNOTSUPP) and
+  // are left out of listxattr; removexattr still gets them.
   // flags: 0, XATTR_CREATE, XATTR_REPLACE.
   std::function<int(Request&, Ino ino, const std::string& name, const std::string& value,
                     int flags)> setxattr;
