@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <grpcpp/grpcpp.h>
 
@@ -53,7 +54,15 @@ std::string PrepareDataDir(const std::string& dir) {
 std::string OpenStore(const ServerOptions& options, SessionTable* sessions,
                       std::unique_ptr<storage::Store>* store) {
   if (std::string why = PrepareDataDir(options.data_dir); !why.empty()) return why;
-  auto opened = storage::Store::Open(options.data_dir);
+  storage::StoreOptions store_options;
+  store_options.volume.rocksdb_log = [](bool error, std::string_view line) {
+    if (error) {
+      spdlog::error("event=rocksdb {}", line);
+    } else {
+      spdlog::warn("event=rocksdb {}", line);
+    }
+  };
+  auto opened = storage::Store::Open(options.data_dir, store_options);
   if (!opened.ok()) {
     if (opened.err() == EBUSY) return "data dir " + options.data_dir + " is in use by another rpuffsd";
     return "cannot open data dir " + options.data_dir + ": " + std::strerror(opened.err()) + " (" +

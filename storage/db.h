@@ -30,6 +30,7 @@
 #include <string>
 
 #include "storage/result.h"
+#include "storage/rocks_log.h"
 
 namespace rpuffs::storage {
 
@@ -43,8 +44,9 @@ Status FromRocks(const rocksdb::Status& s);
 class VolumeDb {
  public:
   // Opens (creating if missing) the database at `path`. `env` may be null.
+  // RocksDB's log lines go to `log` (rocks_log.h), never to a file.
   static Result<std::unique_ptr<VolumeDb>> Open(const std::string& path, rocksdb::Env* env,
-                                                bool sync_all_writes);
+                                                bool sync_all_writes, const RocksLogSink& log = {});
   ~VolumeDb();
   VolumeDb(const VolumeDb&) = delete;
   VolumeDb& operator=(const VolumeDb&) = delete;
@@ -58,6 +60,8 @@ class VolumeDb {
              std::string* value) const;
   Status GetMeta(const std::string& key, std::string* value) const;
   Status Write(rocksdb::WriteBatch* batch, bool sync);
+  // Starts a flush of every memtable and returns without waiting.
+  void FlushSoon();
   // A synced empty-ish write: makes every earlier write durable.
   Status SyncWal();
 

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "storage/result.h"
+#include "storage/rocks_log.h"
 
 namespace rpuffs::storage {
 
@@ -134,6 +135,7 @@ struct VolumeOptions {
   uint64_t capacity_bytes = 0;          // statfs size; 0 = that of the data dir's filesystem
   uint64_t max_inodes = 1ull << 32;     // statfs files
   bool sync_all_writes = false;         // testing: every write synced
+  RocksLogSink rocksdb_log;             // RocksDB's warnings and errors (empty: stderr), rocks_log.h
 };
 
 class Volume {

@@ -171,10 +171,13 @@ uint64_t VolumeImpl::AddHandle(Mutation& m, uint64_t session, Ino ino) {
   return fh;
 }
 
-Status VolumeImpl::CheckSpace(int64_t new_blocks) const {
-  if (options_.capacity_bytes == 0 || new_blocks <= 0) return Status::Ok();
-  uint64_t used = static_cast<uint64_t>(used_blocks_.load() + new_blocks) * options_.block_size;
-  return used > options_.capacity_bytes ? Status(ENOSPC) : Status::Ok();
+Status VolumeImpl::CheckSpace(int64_t new_blocks, uint64_t data_bytes) const {
+  if (options_.capacity_bytes != 0 && new_blocks > 0) {
+    uint64_t used = static_cast<uint64_t>(used_blocks_.load() + new_blocks) * options_.block_size;
+    if (used > options_.capacity_bytes) return Status(ENOSPC);
+  }
+  if (room_ == nullptr || data_bytes == 0) return Status::Ok();
+  return room_->Room(data_bytes);
 }
 
 Status VolumeImpl::CheckName(std::string_view name) {

@@ -53,6 +53,7 @@
 #include <vector>
 
 #include "storage/db.h"
+#include "storage/disk_room.h"
 #include "storage/inode_cache.h"
 #include "storage/locks.h"
 #include "storage/mutation.h"
@@ -143,8 +144,10 @@ class VolumeImpl final : public Volume {
   void AddOpenCount(Ino ino, int delta);
   // Records handle (session, fh) -> ino in `m`; returns fh.
   uint64_t AddHandle(Mutation& m, uint64_t session, Ino ino);
-  // ENOSPC if `new_blocks` more blocks would pass capacity_bytes.
-  Status CheckSpace(int64_t new_blocks) const;
+  // ENOSPC if `new_blocks` more blocks would pass capacity_bytes, or if
+  // writing `data_bytes` of file data would eat into RocksDB's headroom on
+  // the data dir's filesystem (disk_room.h; on a real filesystem only).
+  Status CheckSpace(int64_t new_blocks, uint64_t data_bytes = 0) const;
   // Name rules shared by every op: EINVAL (empty, '/', NUL), ENAMETOOLONG.
   static Status CheckName(std::string_view name);
   static bool IsDotName(std::string_view name) { return name == "." || name == ".."; }
@@ -217,6 +220,7 @@ class VolumeImpl final : public Volume {
   VolumeOptions options_;
   std::string path_;
   bool real_fs_ = true;
+  std::unique_ptr<DiskRoom> room_;  // real_fs_ only
   StripedLocks locks_;
   mutable InodeCache inode_cache_;
   std::mutex rename_mu_;

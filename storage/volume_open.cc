@@ -43,7 +43,7 @@ void ScanTag(VolumeDb& db, KeyTag tag, const std::function<void(std::string_view
 
 Result<std::unique_ptr<VolumeImpl>> VolumeImpl::Open(const std::string& path, const VolumeOptions& options,
                                                      rocksdb::Env* env) {
-  auto db = VolumeDb::Open(path, env, options.sync_all_writes);
+  auto db = VolumeDb::Open(path, env, options.sync_all_writes, options.rocksdb_log);
   if (!db.ok()) return db.status();
   std::unique_ptr<VolumeImpl> v(new VolumeImpl());
   v->db_ = std::move(db).value();
@@ -52,6 +52,17 @@ Result<std::unique_ptr<VolumeImpl>> VolumeImpl::Open(const std::string& path, co
     return Status(EINVAL, "block_size must be a power of two >= 4096");
   v->path_ = path;
   v->real_fs_ = env == nullptr;
+  if (v->real_fs_) {
+    VolumeDb* db = v->db_.get();
+    v->room_ = std::make_unique<DiskRoom>(
+        path,
+        [db] {
+          uint64_t bytes = 0;
+          db->db()->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes);
+          return bytes;
+        },
+        [db] { db->FlushSoon(); });
+  }
   if (Status s = v->Recover(); !s.ok()) return s;
   return v;
 }

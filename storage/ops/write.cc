@@ -87,7 +87,7 @@ Result<WriteOut> VolumeImpl::Write(const OpId& op, const Caller& c, Ino ino, uin
       ReserveBatch(m, data.size(), data.size() / block_size() + 2);
       auto fresh = PutBlocks(*this, m, inode, at, data);
       if (!fresh.ok()) return Outcome{fresh.err()};
-      if (Status s = CheckSpace(fresh.value()); !s.ok()) return Outcome{s.err()};
+      if (Status s = CheckSpace(fresh.value(), data.size()); !s.ok()) return Outcome{s.err()};
       inode.alloc_blocks += fresh.value();
       m.AddUsedBlocks(fresh.value());
       inode.size = std::max<uint64_t>(inode.size, at + data.size());
