@@ -137,8 +137,11 @@ Result<std::unique_ptr<VolumeDb>> VolumeDb::Open(const std::string& path, rocksd
   options.bytes_per_sync = 1 << 20;
   // No preallocation: a new WAL file would otherwise take ~70 MiB of disk at
   // once (1.1 x the memtable) when a flush starts, which is where DiskRoom's
-  // headroom must not run out (disk_room.h). fdatasync of an append cost the
-  // same either way here (137-147 us, bench/peers/RESULTS.md, seventh session).
+  // headroom must not run out (disk_room.h). A small append + fdatasync cost
+  // the same either way (137-147 us), and a 1 GiB `dd conv=fsync` through a
+  // mount showed no difference on a noisy disk (63-158 MB/s in eleven runs
+  // with it, 63-210 in eighteen without; bench/peers/RESULTS.md, seventh
+  // session).
   options.allow_fallocate = false;
   // No LOG file in the volume directory (rocks_log.h says why).
   options.info_log = NewRocksLogger(log);
