@@ -23,21 +23,25 @@ bool DiskRoom::Refresh(std::chrono::steady_clock::time_point now) {
 
 Status DiskRoom::Room(uint64_t bytes) {
   const uint64_t need = 2 * bytes;
-  std::lock_guard<std::mutex> lock(mu_);
-  const auto now = std::chrono::steady_clock::now();
-  const bool fresh = read_at_.time_since_epoch().count() != 0 && now - read_at_ < kRefresh;
-  const bool fits = fresh && usable_ >= spent_ && usable_ - spent_ >= need;
-  // Near the edge (or stale), look again before refusing or allowing.
-  if (!fits && !Refresh(now)) return Status::Ok();  // cannot tell: RocksDB's own ENOSPC applies
-  if (usable_ < spent_ || usable_ - spent_ < need) {
-    if (on_full_ && (kicked_at_.time_since_epoch().count() == 0 || now - kicked_at_ >= kKickEvery)) {
-      kicked_at_ = now;
-      on_full_();
+  bool kick = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    const bool fresh = read_at_.time_since_epoch().count() != 0 && now - read_at_ < kRefresh;
+    const bool fits = fresh && usable_ >= spent_ && usable_ - spent_ >= need;
+    // Near the edge (or stale), look again before refusing or allowing.
+    if (!fits && !Refresh(now)) return Status::Ok();  // cannot tell: RocksDB's own ENOSPC applies
+    if (usable_ >= spent_ && usable_ - spent_ >= need) {
+      spent_ += need;
+      return Status::Ok();
     }
-    return Status(ENOSPC, "the data dir's filesystem is full (RocksDB's headroom kept)");
+    if (kicked_at_.time_since_epoch().count() == 0 || now - kicked_at_ >= kKickEvery) {
+      kicked_at_ = now;
+      kick = true;
+    }
   }
-  spent_ += need;
-  return Status::Ok();
+  if (kick && on_full_) on_full_();
+  return Status(ENOSPC, "the data dir's filesystem is full (RocksDB's headroom kept)");
 }
 
 uint64_t DiskRoom::Available() {
