@@ -28,9 +28,11 @@
 //   mtime or ctime, or is more than 24 h old.
 // - Fallocate mode 0 checks space and extends the size but reserves nothing
 //   (blocks stay holes until written).
-// - capacity_bytes == 0: statfs reports the data dir's filesystem and only
-//   that filesystem's own ENOSPC applies; otherwise writes that would
-//   allocate blocks past capacity_bytes fail with ENOSPC.
+// - capacity_bytes == 0: statfs reports the data dir's filesystem (bavail
+//   less the headroom DiskRoom keeps for RocksDB); otherwise writes that would
+//   allocate blocks past capacity_bytes fail with ENOSPC. Either way, on a
+//   real filesystem file data is refused with ENOSPC before it would eat into
+//   that headroom (disk_room.h).
 // - Directory size is 0; nlink of a directory is 2 + its subdirectories.
 // - Inode numbers come from a counter persisted in ranges of 4096 ahead of
 //   use, so they are never reused (also not after a crash); generation is 1.
