@@ -1,8 +1,9 @@
 // storage/disk_room — keeps RocksDB's headroom on the data dir's filesystem:
 // file data is refused with ENOSPC while there is still room for RocksDB to
 // flush its memtables, compact and recover, so a full disk gives the writer a
-// clear ENOSPC, deletes keep working, and RocksDB itself never meets a full
-// disk (where it stops every write, deletes included, until space appears).
+// clear ENOSPC, deletes keep working, and file data never brings RocksDB to a
+// full disk (where it stops every write, deletes included, until space
+// appears). Metadata is not checked: it is small, and the headroom covers it.
 //
 // Room(bytes) is ENOSPC when, after `bytes` more of file data (counted twice:
 // the WAL now, a blob file at the next flush), the filesystem's free space
