@@ -14,7 +14,7 @@ bool DiskRoom::Refresh(std::chrono::steady_clock::time_point now) {
   struct statvfs fs {};
   if (statvfs(path_.c_str(), &fs) != 0) return false;
   const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
-  const uint64_t kept = kReserve + (unflushed_ ? unflushed_() : 0);
+  const uint64_t kept = Kept();
   usable_ = free_bytes > kept ? free_bytes - kept : 0;
   spent_ = 0;
   read_at_ = now;
@@ -28,10 +28,9 @@ Status DiskRoom::Room(uint64_t bytes) {
     std::lock_guard<std::mutex> lock(mu_);
     const auto now = std::chrono::steady_clock::now();
     const bool fresh = read_at_.time_since_epoch().count() != 0 && now - read_at_ < kRefresh;
-    const bool fits = fresh && usable_ >= spent_ && usable_ - spent_ >= need;
     // Near the edge (or stale), look again before refusing or allowing.
-    if (!fits && !Refresh(now)) return Status::Ok();  // cannot tell: RocksDB's own ENOSPC applies
-    if (usable_ >= spent_ && usable_ - spent_ >= need) {
+    if (!(fresh && Fits(need)) && !Refresh(now)) return Status::Ok();  // cannot tell: RocksDB's own ENOSPC applies
+    if (Fits(need)) {
       spent_ += need;
       return Status::Ok();
     }
@@ -44,10 +43,6 @@ Status DiskRoom::Room(uint64_t bytes) {
   return Status(ENOSPC, "the data dir's filesystem is full (RocksDB's headroom kept)");
 }
 
-uint64_t DiskRoom::Available() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!Refresh(std::chrono::steady_clock::now())) return 0;
-  return usable_;
-}
+uint64_t DiskRoom::Kept() const { return kReserve + (unflushed_ ? unflushed_() : 0); }
 
 }  // namespace rpuffs::storage

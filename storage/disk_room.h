@@ -37,13 +37,14 @@ class DiskRoom {
   DiskRoom(std::string path, std::function<uint64_t()> unflushed, std::function<void()> on_full = {});
 
   Status Room(uint64_t bytes);
-  // The bytes a writer may still use (free space less the reserve and the
-  // memtables), read now: for statfs's bavail.
-  uint64_t Available();
+  // What is kept free now: kReserve plus the memtables (statfs leaves it out
+  // of bavail).
+  uint64_t Kept() const;
 
  private:
   // Re-reads statvfs and the memtables; false if statvfs failed.
   bool Refresh(std::chrono::steady_clock::time_point now);
+  bool Fits(uint64_t need) const { return usable_ >= spent_ && usable_ - spent_ >= need; }
 
   const std::string path_;
   const std::function<uint64_t()> unflushed_;

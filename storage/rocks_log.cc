@@ -18,11 +18,14 @@ class ForwardingLogger : public rocksdb::Logger {
   explicit ForwardingLogger(RocksLogSink sink)
       : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), sink_(std::move(sink)) {}
 
-  void Logv(const char* format, va_list ap) override { Emit(false, format, ap); }
+  // RocksDB's level-less entry points carry info lines and headers (the
+  // options dump): dropped, like every level below WARN.
+  void Logv(const char*, va_list) override {}
+  void LogHeader(const char*, va_list) override {}
 
   void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
-    if (level < GetInfoLogLevel()) return;
-    Emit(level != rocksdb::InfoLogLevel::WARN_LEVEL, format, ap);
+    if (level < GetInfoLogLevel() || level == rocksdb::InfoLogLevel::HEADER_LEVEL) return;
+    Emit(level >= rocksdb::InfoLogLevel::ERROR_LEVEL, format, ap);
   }
 
  private:

@@ -19,8 +19,7 @@ class Logger;
 
 namespace rpuffs::storage {
 
-// `error` is true for RocksDB's ERROR, FATAL and HEADER levels, false for
-// WARN. `line` has no trailing newline. Called from RocksDB's threads: must
+// `error` is true for RocksDB's ERROR and FATAL levels, false for WARN. `line` has no trailing newline. Called from RocksDB's threads: must
 // be thread-safe.
 using RocksLogSink = std::function<void(bool error, std::string_view line)>;
 

@@ -1,5 +1,6 @@
 // Statfs: blocks from capacity_bytes (or the data dir's filesystem when 0,
-// bavail less the headroom DiskRoom keeps) and the used-block counter; files from max_inodes and the inode counter.
+// bavail less the headroom DiskRoom keeps) and the used-block counter; files
+// from max_inodes and the inode counter.
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -21,8 +22,10 @@ Result<StatFs> VolumeImpl::Statfs() {
     if (real_fs_ && statvfs(path_.c_str(), &fs) == 0) {
       out.blocks = fs.f_blocks * fs.f_frsize / bs;
       out.bfree = fs.f_bfree * fs.f_frsize / bs;
-      // What a writer can still use: RocksDB's headroom is not offered.
-      out.bavail = std::min<uint64_t>(fs.f_bavail * fs.f_frsize, room_ ? room_->Available() : 0) / bs;
+      // What a writer can still use: RocksDB's headroom is not offered
+      // (room_ exists on every real filesystem).
+      const uint64_t avail = fs.f_bavail * fs.f_frsize, kept = room_->Kept();
+      out.bavail = (avail > kept ? avail - kept : 0) / bs;
     } else {
       out.blocks = (1ull << 40) / bs;  // MemEnv: a nominal 1 TiB
       out.bfree = out.bavail = out.blocks > used ? out.blocks - used : 0;
