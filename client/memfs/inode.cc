@@ -8,7 +8,7 @@ struct timespec Now() {
   return ts;
 }
 
-Inode::Inode(Ino ino, mode_t mode, uid_t uid, gid_t gid, dev_t rdev) {
+Inode::Inode(Ino ino, mode_t mode, uid_t uid, gid_t gid, dev_t rdev, ChunkArena& arena) : data(arena) {
   attr.st_ino = ino;
   attr.st_mode = mode;
   attr.st_nlink = S_ISDIR(mode) ? 1 : 0;
@@ -43,7 +43,7 @@ Inode* InodeTable::Find(Ino ino) const {
 
 Inode& InodeTable::Create(mode_t mode, uid_t uid, gid_t gid, dev_t rdev) {
   const Ino ino = next_ino_++;
-  auto node = std::make_unique<Inode>(ino, mode, uid, gid, rdev);
+  auto node = std::make_unique<Inode>(ino, mode, uid, gid, rdev, arena_);
   Inode& ref = *node;
   inodes_.emplace(ino, std::move(node));
   return ref;

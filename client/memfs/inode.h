@@ -4,7 +4,7 @@
 // kind-specific parts (entries for directories, data for regular files,
 // target for symlinks) are simply left empty for the other kinds.
 //
-// The InodeTable owns every inode. Inode numbers count up from kRootIno and
+// The InodeTable owns every inode, and the ChunkArena their file bytes live in. Inode numbers count up from kRootIno and
 // are never reused, so the generation is always 0. Pointers and references
 // to an inode stay valid until Erase(ino).
 //
@@ -40,7 +40,8 @@ struct timespec Now();
 struct Inode {
   // A fresh inode with all three times set to now; nlink 1 for directories
   // (their "." entry), 0 otherwise (the caller links it into a directory).
-  Inode(Ino ino, mode_t mode, uid_t uid, gid_t gid, dev_t rdev);
+  // A regular file's bytes go into `arena`, which must outlive the inode.
+  Inode(Ino ino, mode_t mode, uid_t uid, gid_t gid, dev_t rdev, ChunkArena& arena);
 
   bool is_dir() const { return S_ISDIR(attr.st_mode); }
   bool is_reg() const { return S_ISREG(attr.st_mode); }
@@ -74,6 +75,7 @@ class InodeTable {
   size_t size() const { return inodes_.size(); }
 
  private:
+  ChunkArena arena_;  // declared first: destroyed after every inode
   std::unordered_map<Ino, std::unique_ptr<Inode>> inodes_;
   Ino next_ino_ = puffs::kRootIno;
 };

@@ -18,7 +18,8 @@ std::string ReadRange(const FileData& data, uint64_t offset, size_t size) {
 }
 
 TEST(FileDataTest, WriteAcrossChunkBoundaryReadsBack) {
-  FileData data;
+  ChunkArena arena;
+  FileData data(arena);
   const std::string text = "boundary-crossing";
   data.Write(kChunk - 5, text.data(), text.size());
   EXPECT_EQ(ReadRange(data, kChunk - 5, text.size()), text);
@@ -28,7 +29,8 @@ TEST(FileDataTest, WriteAcrossChunkBoundaryReadsBack) {
 }
 
 TEST(FileDataTest, HolesReadAsZerosAndCostNothing) {
-  FileData data;
+  ChunkArena arena;
+  FileData data(arena);
   const uint64_t far = uint64_t{1} << 40;
   data.Write(far, "x", 1);
   EXPECT_EQ(data.allocated_bytes(), 4096u);
@@ -37,7 +39,8 @@ TEST(FileDataTest, HolesReadAsZerosAndCostNothing) {
 }
 
 TEST(FileDataTest, TruncateDropsBytesAndAllocation) {
-  FileData data;
+  ChunkArena arena;
+  FileData data(arena);
   const std::string big(3 * kChunk, 'a');
   data.Write(0, big.data(), big.size());
   EXPECT_EQ(data.allocated_bytes(), 3 * kChunk);
@@ -50,7 +53,8 @@ TEST(FileDataTest, TruncateDropsBytesAndAllocation) {
 }
 
 TEST(FileDataTest, PunchHoleZeroesAndFreesWholeChunks) {
-  FileData data;
+  ChunkArena arena;
+  FileData data(arena);
   const std::string big(3 * kChunk, 'b');
   data.Write(0, big.data(), big.size());
   data.PunchHole(100, 2 * kChunk);  // part of chunk 0, all of chunk 1, part of chunk 2
@@ -60,7 +64,8 @@ TEST(FileDataTest, PunchHoleZeroesAndFreesWholeChunks) {
 }
 
 TEST(FileDataTest, AllocateAndGrowthAgree) {
-  FileData data;
+  ChunkArena arena;
+  FileData data(arena);
   EXPECT_EQ(data.GrowthFor(10, 2 * kChunk), 2 * kChunk + 4096);
   data.Allocate(10, 2 * kChunk);
   EXPECT_EQ(data.allocated_bytes(), kChunk + kChunk + 4096);
@@ -75,7 +80,8 @@ namespace rpuffs::memfs {
 namespace {
 
 TEST(FileDataTest, OverwriteThenExtendWithinAChunk) {
-  FileData data;
+  ChunkArena arena;
+  FileData data(arena);
   data.Write(0, "abcdef", 6);
   data.Write(3, "XYZ12345", 8);
   std::string out;

@@ -236,9 +236,10 @@ TEST_F(PermissionsTest, AccessChecksFollowModeBits) {
   EXPECT_EQ(ops_.unlink(member, d, "f"), EACCES);
   // Root reads anything, but executes only what has an x bit.
   FakeRequest rootreq(0, 0);
-  EXPECT_TRUE(MayAccess(rootreq, *std::make_unique<Inode>(9, S_IFREG | 0, 5, 5, 0), R_OK | W_OK));
-  EXPECT_FALSE(MayAccess(rootreq, *std::make_unique<Inode>(9, S_IFREG | 0644, 5, 5, 0), X_OK));
-  EXPECT_TRUE(MayAccess(rootreq, *std::make_unique<Inode>(9, S_IFREG | 0100, 5, 5, 0), X_OK));
+  ChunkArena arena;
+  EXPECT_TRUE(MayAccess(rootreq, *std::make_unique<Inode>(9, S_IFREG | 0, 5, 5, 0, arena), R_OK | W_OK));
+  EXPECT_FALSE(MayAccess(rootreq, *std::make_unique<Inode>(9, S_IFREG | 0644, 5, 5, 0, arena), X_OK));
+  EXPECT_TRUE(MayAccess(rootreq, *std::make_unique<Inode>(9, S_IFREG | 0100, 5, 5, 0, arena), X_OK));
 }
 
 TEST_F(PermissionsTest, StickyDirectoryLimitsUnlinkAndRmdir) {
