@@ -21,6 +21,9 @@
 namespace rpuffs::storage {
 namespace {
 
+// Each column family's memtable size.
+constexpr size_t kMemtableBytes = 64 << 20;
+
 std::shared_ptr<rocksdb::Cache> SharedBlockCache() {
   static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(128 << 20);
   return cache;
@@ -67,7 +70,7 @@ rocksdb::ColumnFamilyOptions BaseCfOptions() {
   cf.compression = rocksdb::kLZ4Compression;
   cf.bottommost_compression = rocksdb::kZSTD;
   cf.level_compaction_dynamic_level_bytes = true;
-  cf.write_buffer_size = 64 << 20;
+  cf.write_buffer_size = kMemtableBytes;
   // Whole-key bloom in the memtable: most Gets of a create (retry record,
   // the new name) miss, and this makes those misses cheap.
   cf.memtable_whole_key_filtering = true;
@@ -143,6 +146,15 @@ Result<std::unique_ptr<VolumeDb>> VolumeDb::Open(const std::string& path, rocksd
   // with it, 63-210 in eighteen without; bench/peers/RESULTS.md, seventh
   // session).
   options.allow_fallocate = false;
+  // WAL files live until every column family with data in them has flushed.
+  // File data fills the data family's memtables quickly, but the meta
+  // family's few writes per file fill its memtable slowly, so by default
+  // (4 x all memtables = 1.5 GiB) a 1 GiB write kept all of its 18 WAL files:
+  // twice the data's size on disk, and a 2.5 s WAL replay after kill -9.
+  // Past this size RocksDB flushes the family that holds the oldest WAL (the
+  // meta family's flush is small); it leaves room for the data family's own
+  // four memtables, so it does not force those out early.
+  options.max_total_wal_size = 5 * kMemtableBytes;
   // No LOG file in the volume directory (rocks_log.h says why).
   options.info_log = NewRocksLogger(log);
   // Let the kernel read ahead in blob files. File data is stored in key order
