@@ -42,11 +42,16 @@ struct CommandLine {
   bool foreground = false;
   bool debug = false;
   // Longer than the framework's default: the loop also waits for gRPC
-  // completions (a round trip is 100-300 us here), and catching them while
-  // polling saves the wake-up (a Python create loop, two runs each: 3.2k
-  // and 3.6k/s with no polling, 4.0k with 50 us, 5.5k and 4.4k with 300 us,
-  // and two more runs with 300 us / 1000 us: 4.6k, 4.4k / 4.2k, 4.0k).
-  unsigned poll_us = 300;
+  // completions (a create's call ~260 us here, a close's synced batch
+  // ~800-1,000 us), and catching them while polling saves the wake-up.
+  // 300 us covered a create but not a close. Eighth session, fresh mounts,
+  // alternated (bench/peers/RESULTS.md): untar of /usr/include 41.5 / 39.1 s
+  // with 300, 35.9 / 31.4 with 1500, 31.1 with 1000, 41.1 with 3000; bench.sh
+  // md+fio, two pairs 300 / 1500: creates P=1 2,751 / 3,528 and 2,873 /
+  // 2,967 per s, P=4 3,172 / 3,856 and 2,409 / 3,371, random reads 60k / 66k
+  // and 45k / 53k IOPS, sequential rows equal. An idle mount still polls
+  // nothing (the window shrinks to zero).
+  unsigned poll_us = 1500;
 };
 
 // -1 to go on; otherwise the exit code (0 for --help/--version).
