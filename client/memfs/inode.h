@@ -4,9 +4,10 @@
 // kind-specific parts (entries for directories, data for regular files,
 // target for symlinks) are simply left empty for the other kinds.
 //
-// The InodeTable owns every inode, and the ChunkArena their file bytes live in. Inode numbers count up from kRootIno and
-// are never reused, so the generation is always 0. Pointers and references
-// to an inode stay valid until Erase(ino).
+// The InodeTable owns every inode, and the ChunkArena their file bytes live
+// in. Inode numbers count up from kRootIno and are never reused, so the
+// generation is always 0. Pointers and references to an inode stay valid
+// until Erase(ino).
 //
 // Lifetime rule (enforced by MemFs, not here): an inode lives while
 // st_nlink > 0, or open_count > 0, or the kernel may still hold a lookup

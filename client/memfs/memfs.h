@@ -160,6 +160,16 @@ class MemFs {
     fn(node.data);
     used_bytes_ = used_bytes_ - before + node.data.allocated_bytes();
   }
+  // ChangeData for a change that may fail part way (fn returns 0 or an
+  // errno): on failure, whatever it stored past the file's size is dropped.
+  template <typename Fn>
+  int TryChangeData(Inode& node, Fn fn) {
+    int err = 0;
+    ChangeData(node, [&](FileData& data) {
+      if ((err = fn(data)) != 0) data.Truncate(node.attr.st_size);
+    });
+    return err;
+  }
   bool HasRoomFor(uint64_t growth) const { return used_bytes_ + growth <= capacity_bytes_; }
   // A new open handle on node (counted in open_count); CloseHandle undoes it
   // and frees the node if that was the last thing keeping it.

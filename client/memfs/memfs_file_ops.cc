@@ -101,12 +101,7 @@ int MemFs::Write(puffs::Request& req, Ino ino, const char* data, size_t size, of
   if ((flags & O_APPEND) && !fi.writeback_cache) start = node->attr.st_size;
   if (start > kMaxFileSize || size > kMaxFileSize - start) return EFBIG;
   if (!HasRoomFor(node->data.GrowthFor(start, size))) return ENOSPC;
-  int err = 0;
-  ChangeData(*node, [&](FileData& file) {
-    // A write that failed part way may have stored bytes past the size.
-    if ((err = file.Write(start, data, size)) != 0) file.Truncate(node->attr.st_size);
-  });
-  if (err != 0) return err;
+  if (int err = TryChangeData(*node, [&](FileData& file) { return file.Write(start, data, size); })) return err;
   node->attr.st_size = std::max<uint64_t>(node->attr.st_size, start + size);
   DropPrivilegesOnWrite(req, *node, fi.kill_suidgid);
   node->TouchMtime();
@@ -139,12 +134,7 @@ int MemFs::Fallocate(puffs::Request& req, Ino ino, int mode, off_t offset, off_t
   }
   if (mode != 0 && mode != FALLOC_FL_KEEP_SIZE) return EOPNOTSUPP;
   if (!HasRoomFor(node->data.GrowthFor(start, len))) return ENOSPC;
-  int err = 0;
-  ChangeData(*node, [&](FileData& file) {
-    // An allocation that failed part way is dropped past the size.
-    if ((err = file.Allocate(start, len)) != 0) file.Truncate(node->attr.st_size);
-  });
-  if (err != 0) return err;
+  if (int err = TryChangeData(*node, [&](FileData& file) { return file.Allocate(start, len); })) return err;
   if (mode == 0 && start + len > static_cast<uint64_t>(node->attr.st_size)) {
     node->attr.st_size = static_cast<off_t>(start + len);
     node->TouchMtime();
