@@ -8,9 +8,15 @@
 namespace rpuffs::memfs {
 namespace {
 
-bool SetsExplicitTime(int valid) {
+bool SetsExplicitTime(const puffs::SetAttrIn& in) {
+  const int valid = in.valid;
+  // Under the writeback cache the kernel sends utimes-to-now as ATIME_NOW
+  // with an explicit mtime of its own; an explicit mtime from the caller
+  // was already refused to a non-owner by the kernel (default_permissions
+  // is always on, main.cc), so the pair counts as "now".
+  const bool kernel_now = in.writeback_cache && (valid & FUSE_SET_ATTR_ATIME_NOW);
   return ((valid & FUSE_SET_ATTR_ATIME) && !(valid & FUSE_SET_ATTR_ATIME_NOW)) ||
-         ((valid & FUSE_SET_ATTR_MTIME) && !(valid & FUSE_SET_ATTR_MTIME_NOW));
+         ((valid & FUSE_SET_ATTR_MTIME) && !(valid & FUSE_SET_ATTR_MTIME_NOW) && !kernel_now);
 }
 
 // chown(2): only root gives a file away; the owner may keep its uid.
@@ -40,7 +46,7 @@ int MemFs::CheckSetattr(puffs::Request& req, const Inode& node, const puffs::Set
     // ftruncate was checked when the handle was opened for writing.
     if (!in.fh && !MayAccess(req, node, W_OK)) return EACCES;
   }
-  if (SetsExplicitTime(valid)) {
+  if (SetsExplicitTime(in)) {
     if (!IsOwnerOrRoot(req, node)) return EPERM;
   } else if (valid & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)) {
     // Setting times to now needs ownership or write access.

@@ -1,3 +1,4 @@
+#include "client/puffs/fuse_channel.h"
 #include "client/puffs/fuse_dispatch.h"
 #include "client/puffs/fuse_request.h"
 
@@ -18,6 +19,7 @@ void Setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse
     in.attr = *attr;
     if (fi != nullptr) in.fh = fi->fh;
     in.kill_suidgid = r.kill_suidgid();
+    in.writeback_cache = r.channel().writeback_cache();
     AttrOut a;
     int err = r.ops().setattr(r, ino, in, &a);
     r.ReplyAttr(err, a);

@@ -82,6 +82,9 @@ struct SetAttrIn {
   // Truncate under ChannelOptions::handle_killpriv by a caller without
   // CAP_FSETID: clear S_ISUID, and S_ISGID if group-executable.
   bool kill_suidgid = false;
+  // The kernel's writeback cache is on: it keeps mtime itself and sends
+  // utimes-to-now as an explicit MTIME (with ATIME_NOW), not MTIME_NOW.
+  bool writeback_cache = false;
 };
 
 // One directory entry returned by readdir.

@@ -195,6 +195,26 @@ TEST_F(PermissionsTest, WriterMayTouchTimesToNow) {
             0);
 }
 
+// Under the kernel's writeback cache, utimes-to-now arrives as ATIME_NOW with
+// an explicit mtime (the kernel keeps mtime itself); a writer may still do it,
+// while explicit times from the caller stay the owner's.
+TEST_F(PermissionsTest, WriterMayTouchTimesToNowUnderWritebackCache) {
+  FakeRequest owner(1000, 1000), other(1001, 1001), reader(1002, 1002);
+  const Ino f = MakeFile(owner, kRootIno, "f", 0646);
+  puffs::SetAttrIn in;
+  in.valid = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW;
+  in.attr.st_mtim = {12345, 0};
+  in.writeback_cache = true;
+  puffs::AttrOut out;
+  EXPECT_EQ(ops_.setattr(other, f, in, &out), 0);
+  EXPECT_EQ(Stat(f).st_mtim.tv_sec, 12345);
+  in.writeback_cache = false;  // the same request without the cache: explicit times
+  EXPECT_EQ(ops_.setattr(other, f, in, &out), EPERM);
+  in.valid = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME;  // both explicit: the owner's
+  in.writeback_cache = true;
+  EXPECT_EQ(ops_.setattr(other, f, in, &out), EPERM);
+}
+
 TEST_F(PermissionsTest, ChmodByOwnerOutsideGroupDropsSetgid) {
   FakeRequest owner(1000, 1000);
   const Ino f = MakeFile(owner, kRootIno, "f", 0644);
