@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "client/memfs/memfs.h"
@@ -29,7 +31,13 @@ int main(int argc, char** argv) {
   for (std::string& a : args) rest.push_back(a.data());
   rest.push_back(nullptr);
 
-  rpuffs::memfs::MemFs fs(options);
+  std::unique_ptr<rpuffs::memfs::MemFs> fs;
+  try {
+    fs = std::make_unique<rpuffs::memfs::MemFs>(options);
+  } catch (const std::system_error& e) {  // the ChunkArena's memfd
+    fprintf(stderr, "rpuffs-memfs: cannot make the memory file for file data: %s\n", e.what());
+    return 1;
+  }
   rpuffs::puffs::MainInfo info;
   info.name = "rpuffs-memfs";
   info.description = "rpuffs-memfs: a complete in-memory filesystem on the puffs framework";
@@ -40,5 +48,5 @@ int main(int argc, char** argv) {
   // turns this off).
   info.before_mount = [](rpuffs::puffs::Usermount& um) { um.SetHandleKillpriv(true); };
   return rpuffs::puffs::RunFilesystemMain(static_cast<int>(rest.size()) - 1, rest.data(),
-                                          fs.MakeOps(), info);
+                                          fs->MakeOps(), info);
 }

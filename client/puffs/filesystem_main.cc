@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <system_error>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -74,6 +77,30 @@ bool CheckMountpoint(const std::string& path, std::string* absolute, std::string
   return true;
 }
 
+int Fail(const MainInfo& info, DaemonReport& report, const std::string& reason) {
+  if (report.is_daemon()) {
+    report.ReportFailure(reason);
+  } else {
+    fprintf(stderr, "%s: %s\n", info.name.c_str(), reason.c_str());
+  }
+  return 1;
+}
+
+int MountAndRun(const Ops& ops, const MainInfo& info, const CommandLine& cl, const std::string& mountpoint,
+                DaemonReport& report) {
+  std::string reason;
+  Usermount um(ops);
+  std::vector<std::string> options = info.default_options;
+  options.insert(options.end(), cl.options.begin(), cl.options.end());
+  um.SetMountOptions(options);
+  um.SetDebug(cl.debug);
+  um.SetPollWindow(std::chrono::microseconds(cl.poll_us));
+  if (info.before_mount) info.before_mount(um);
+  if (um.Mount(mountpoint, {}, &reason) != 0) return Fail(info, report, reason);
+  report.ReportMounted();
+  return um.Run() == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int RunFilesystemMain(int argc, char** argv, const Ops& ops, const MainInfo& info) {
@@ -93,23 +120,13 @@ int RunFilesystemMain(int argc, char** argv, const Ops& ops, const MainInfo& inf
     report = Daemonize(info.name, &failed);
     if (failed) return 1;
   }
-  Usermount um(ops);
-  std::vector<std::string> options = info.default_options;
-  options.insert(options.end(), cl.options.begin(), cl.options.end());
-  um.SetMountOptions(options);
-  um.SetDebug(cl.debug);
-  um.SetPollWindow(std::chrono::microseconds(cl.poll_us));
-  if (info.before_mount) info.before_mount(um);
-  if (um.Mount(mountpoint, {}, &reason) != 0) {
-    if (report.is_daemon()) {
-      report.ReportFailure(reason);
-    } else {
-      fprintf(stderr, "%s: %s\n", info.name.c_str(), reason.c_str());
-    }
-    return 1;
+  try {
+    return MountAndRun(ops, info, cl, mountpoint, report);
+  } catch (const std::system_error& e) {
+    // The loop's own fds (epoll, eventfd, timerfd, signalfd) could not be
+    // made: out of file descriptors or memory.
+    return Fail(info, report, e.what());
   }
-  report.ReportMounted();
-  return um.Run() == 0 ? 0 : 1;
 }
 
 }  // namespace rpuffs::puffs

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <absl/synchronization/mutex.h>
@@ -179,5 +180,11 @@ int main(int argc, char** argv) {
     report = puffs::Daemonize(kProgram, &failed);
     if (failed) return 1;
   }
-  return MountAndRun(settings, mountpoint, cl, report);
+  try {
+    return MountAndRun(settings, mountpoint, cl, report);
+  } catch (const std::system_error& e) {
+    // The loop's own fds (epoll, eventfd, timerfd, signalfd) could not be
+    // made: out of file descriptors or memory.
+    return Fail(report, e.what());
+  }
 }

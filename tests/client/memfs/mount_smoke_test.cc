@@ -84,5 +84,28 @@ TEST(MemfsMountTest, MissingMountPointFailsWithOneLineReason) {
   EXPECT_NE(output.find("does-not-exist"), std::string::npos) << output;
 }
 
+// Out of file descriptors (the loop's epoll, eventfd and timerfd cannot be
+// made): a one-line reason and exit 1, not an abort, and no mount. How many
+// descriptors the binary inherits depends on who runs the test, so the limit
+// (util-linux's prlimit) rises from 3 until the binary gets past loading its
+// libraries; its first own descriptor then fails.
+TEST(MemfsMountTest, TooFewFileDescriptorsFailsWithOneLineReason) {
+  TempDir dir("memfs-smoke");
+  const std::string mnt = dir.Sub("mnt");
+  ASSERT_EQ(mkdir(mnt.c_str(), 0755), 0);
+  MountGuard guard(mnt);
+  std::string output;
+  int status = 127;
+  for (int limit = 3; limit < 16 && status == 127; ++limit) {
+    const std::string nofile = "--nofile=" + std::to_string(limit) + ":" + std::to_string(limit);
+    status = RunCommand({"/usr/bin/prlimit", nofile, MemfsBinary(), mnt, "-f"}, &output);
+  }
+  EXPECT_EQ(status, 1) << output;  // -1: killed by a signal (an abort)
+  EXPECT_FALSE(IsFuseMounted(mnt));
+  ASSERT_FALSE(output.empty());
+  EXPECT_LE(std::count(output.begin(), output.end(), '\n'), 1) << output;
+  EXPECT_NE(output.find("Too many open files"), std::string::npos) << output;
+}
+
 }  // namespace
 }  // namespace rpuffs::memfs
