@@ -1,4 +1,5 @@
-// rpuffs-memfs through real FUSE: foreground and daemon mounts, a bad mount point.
+// rpuffs-memfs through real FUSE: foreground and daemon mounts, a bad mount
+// point, too few file descriptors.
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -31,11 +32,16 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-TEST(MemfsMountTest, ForegroundMountServesFilesAndExitsZeroOnUnmount) {
-  TempDir dir("memfs-smoke");
+// An empty mount point in a temp dir, unmounted at the end whatever happens.
+class MemfsMountTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(mkdir(mnt.c_str(), 0755), 0); }
+  TempDir dir{"memfs-smoke"};
   const std::string mnt = dir.Sub("mnt");
-  ASSERT_EQ(mkdir(mnt.c_str(), 0755), 0);
-  MountGuard guard(mnt);
+  MountGuard guard{mnt};
+};
+
+TEST_F(MemfsMountTest, ForegroundMountServesFilesAndExitsZeroOnUnmount) {
   Subprocess daemon({MemfsBinary(), mnt, "-f"});
   ASSERT_TRUE(WaitUntil([&] { return IsFuseMounted(mnt) || !daemon.running(); }));
   ASSERT_TRUE(IsFuseMounted(mnt)) << daemon.Output();
@@ -55,11 +61,7 @@ TEST(MemfsMountTest, ForegroundMountServesFilesAndExitsZeroOnUnmount) {
   EXPECT_FALSE(IsFuseMounted(mnt));
 }
 
-TEST(MemfsMountTest, DaemonModeReturnsZeroOnlyOnceMounted) {
-  TempDir dir("memfs-smoke");
-  const std::string mnt = dir.Sub("mnt");
-  ASSERT_EQ(mkdir(mnt.c_str(), 0755), 0);
-  MountGuard guard(mnt);
+TEST_F(MemfsMountTest, DaemonModeReturnsZeroOnlyOnceMounted) {
   std::string output;
   ASSERT_EQ(RunCommand({MemfsBinary(), mnt}, &output), 0) << output;
   // No waiting: the command returned, so the mount must be live already.
@@ -71,17 +73,21 @@ TEST(MemfsMountTest, DaemonModeReturnsZeroOnlyOnceMounted) {
   EXPECT_TRUE(WaitUntil([&] { return !IsFuseMounted(mnt); }));
 }
 
-TEST(MemfsMountTest, MissingMountPointFailsWithOneLineReason) {
-  TempDir dir("memfs-smoke");
-  const std::string mnt = dir.Sub("does-not-exist");
-  MountGuard guard(mnt);
-  std::string output;
-  const int status = RunCommand({MemfsBinary(), mnt}, &output);
-  EXPECT_NE(status, 0);
+// A refusal as every binary must give it: a non-zero exit (not a signal:
+// RunCommand's -1), one line naming `why`, and no mount left.
+void ExpectOneLineFailure(int status, const std::string& output, const std::string& mnt, const std::string& why) {
+  EXPECT_GT(status, 0) << output;
   EXPECT_FALSE(IsFuseMounted(mnt));
   ASSERT_FALSE(output.empty());
   EXPECT_LE(std::count(output.begin(), output.end(), '\n'), 1) << output;
-  EXPECT_NE(output.find("does-not-exist"), std::string::npos) << output;
+  EXPECT_NE(output.find(why), std::string::npos) << output;
+}
+
+TEST_F(MemfsMountTest, MissingMountPointFailsWithOneLineReason) {
+  const std::string missing = dir.Sub("does-not-exist");
+  MountGuard missing_guard(missing);
+  std::string output;
+  ExpectOneLineFailure(RunCommand({MemfsBinary(), missing}, &output), output, missing, "does-not-exist");
 }
 
 // Out of file descriptors (the loop's epoll, eventfd and timerfd cannot be
@@ -89,22 +95,14 @@ TEST(MemfsMountTest, MissingMountPointFailsWithOneLineReason) {
 // descriptors the binary inherits depends on who runs the test, so the limit
 // (util-linux's prlimit) rises from 3 until the binary gets past loading its
 // libraries; its first own descriptor then fails.
-TEST(MemfsMountTest, TooFewFileDescriptorsFailsWithOneLineReason) {
-  TempDir dir("memfs-smoke");
-  const std::string mnt = dir.Sub("mnt");
-  ASSERT_EQ(mkdir(mnt.c_str(), 0755), 0);
-  MountGuard guard(mnt);
+TEST_F(MemfsMountTest, TooFewFileDescriptorsFailsWithOneLineReason) {
   std::string output;
   int status = 127;
   for (int limit = 3; limit < 16 && status == 127; ++limit) {
     const std::string nofile = "--nofile=" + std::to_string(limit) + ":" + std::to_string(limit);
     status = RunCommand({"/usr/bin/prlimit", nofile, MemfsBinary(), mnt, "-f"}, &output);
   }
-  EXPECT_EQ(status, 1) << output;  // -1: killed by a signal (an abort)
-  EXPECT_FALSE(IsFuseMounted(mnt));
-  ASSERT_FALSE(output.empty());
-  EXPECT_LE(std::count(output.begin(), output.end(), '\n'), 1) << output;
-  EXPECT_NE(output.find("Too many open files"), std::string::npos) << output;
+  ExpectOneLineFailure(status, output, mnt, "Too many open files");
 }
 
 }  // namespace
