@@ -234,6 +234,12 @@ void VolumeDb::FlushSoon() {
   db_->Flush(fo, {meta_, data_}).PermitUncheckedError();
 }
 
+uint64_t VolumeDb::MemtableBytes() const {
+  uint64_t bytes = 0;
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes);
+  return bytes;
+}
+
 Status VolumeDb::SyncWal() {
   rocksdb::WriteBatch batch;
   // A synced write of a no-op counter delta syncs the WAL up to here (unlike

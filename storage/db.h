@@ -26,6 +26,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -62,6 +63,9 @@ class VolumeDb {
   Status Write(rocksdb::WriteBatch* batch, bool sync);
   // Starts a flush of every memtable and returns without waiting.
   void FlushSoon();
+  // Bytes the memtables of both families hold now (the active ones and
+  // those waiting for their flush).
+  uint64_t MemtableBytes() const;
   // A synced empty-ish write: makes every earlier write durable.
   Status SyncWal();
 

@@ -19,8 +19,9 @@ class Logger;
 
 namespace rpuffs::storage {
 
-// `error` is true for RocksDB's ERROR and FATAL levels, false for WARN. `line` has no trailing newline. Called from RocksDB's threads: must
-// be thread-safe.
+// `error` is true for RocksDB's ERROR and FATAL levels, false for WARN.
+// `line` has no trailing newline. Called from RocksDB's threads: must be
+// thread-safe.
 using RocksLogSink = std::function<void(bool error, std::string_view line)>;
 
 // A logger for DBOptions::info_log.

@@ -221,8 +221,7 @@ class VolumeImpl final : public Volume {
   std::unique_ptr<VolumeDb> db_;
   VolumeOptions options_;
   std::string path_;
-  bool real_fs_ = true;
-  std::unique_ptr<DiskRoom> room_;  // real_fs_ only
+  std::unique_ptr<DiskRoom> room_;  // on a real filesystem only (null on a test Env)
   StripedLocks locks_;
   mutable InodeCache inode_cache_;
   std::mutex rename_mu_;

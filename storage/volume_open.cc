@@ -51,17 +51,10 @@ Result<std::unique_ptr<VolumeImpl>> VolumeImpl::Open(const std::string& path, co
   if (v->options_.block_size < 4096 || (v->options_.block_size & (v->options_.block_size - 1)) != 0)
     return Status(EINVAL, "block_size must be a power of two >= 4096");
   v->path_ = path;
-  v->real_fs_ = env == nullptr;
-  if (v->real_fs_) {
+  if (env == nullptr) {  // a real filesystem: keep RocksDB's headroom on it
     VolumeDb* db = v->db_.get();
     v->room_ = std::make_unique<DiskRoom>(
-        path,
-        [db] {
-          uint64_t bytes = 0;
-          db->db()->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes);
-          return bytes;
-        },
-        [db] { db->FlushSoon(); });
+        path, [db] { return db->MemtableBytes(); }, [db] { db->FlushSoon(); });
   }
   if (Status s = v->Recover(); !s.ok()) return s;
   return v;

@@ -87,6 +87,15 @@ void DaemonReport::ReportFailure(const std::string& reason) {
   Send(reason.empty() ? std::string("mount failed") : reason);
 }
 
+int DaemonReport::Fail(const std::string& program, const std::string& reason) {
+  if (is_daemon()) {
+    ReportFailure(reason);
+  } else {
+    fprintf(stderr, "%s: %s\n", program.c_str(), reason.c_str());
+  }
+  return 1;
+}
+
 DaemonReport Daemonize(const std::string& program, bool* failed) {
   *failed = false;
   int fds[2];

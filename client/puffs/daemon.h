@@ -28,6 +28,9 @@ class DaemonReport {
   void ReportMounted();
   // Mounting failed: the parent prints `reason` and exits 1.
   void ReportFailure(const std::string& reason);
+  // A failure, wherever its reason must go: ReportFailure in daemon mode,
+  // else "program: reason" on stderr. Returns 1, the exit code.
+  int Fail(const std::string& program, const std::string& reason);
 
  private:
   void Send(const std::string& message);

@@ -77,15 +77,6 @@ bool CheckMountpoint(const std::string& path, std::string* absolute, std::string
   return true;
 }
 
-int Fail(const MainInfo& info, DaemonReport& report, const std::string& reason) {
-  if (report.is_daemon()) {
-    report.ReportFailure(reason);
-  } else {
-    fprintf(stderr, "%s: %s\n", info.name.c_str(), reason.c_str());
-  }
-  return 1;
-}
-
 int MountAndRun(const Ops& ops, const MainInfo& info, const CommandLine& cl, const std::string& mountpoint,
                 DaemonReport& report) {
   std::string reason;
@@ -96,7 +87,7 @@ int MountAndRun(const Ops& ops, const MainInfo& info, const CommandLine& cl, con
   um.SetDebug(cl.debug);
   um.SetPollWindow(std::chrono::microseconds(cl.poll_us));
   if (info.before_mount) info.before_mount(um);
-  if (um.Mount(mountpoint, {}, &reason) != 0) return Fail(info, report, reason);
+  if (um.Mount(mountpoint, {}, &reason) != 0) return report.Fail(info.name, reason);
   report.ReportMounted();
   return um.Run() == 0 ? 0 : 1;
 }
@@ -125,7 +116,7 @@ int RunFilesystemMain(int argc, char** argv, const Ops& ops, const MainInfo& inf
   } catch (const std::system_error& e) {
     // The loop's own fds (epoll, eventfd, timerfd, signalfd) could not be
     // made: out of file descriptors or memory.
-    return Fail(info, report, e.what());
+    return report.Fail(info.name, e.what());
   }
 }
 

@@ -47,7 +47,8 @@ struct CommandLine {
   // ~800-1,000 us), and catching them while polling saves the wake-up.
   // 300 us covered a create but not a close. Eighth session, fresh mounts,
   // alternated (bench/peers/RESULTS.md): untar of /usr/include 41.5 / 39.1 s
-  // with 300, 35.9 / 31.4 with 1500, 31.1 with 1000, 41.1 with 3000; bench.sh
+  // with 300, 35.9 / 31.4 with 1500, 31.1 with 1000; 41.1 with 3000 against
+  // 37.8 with 1500 in another pair (a slower disk that hour); bench.sh
   // md+fio, two pairs 300 / 1500: creates P=1 2,751 / 3,528 and 2,873 /
   // 2,967 per s, P=4 3,172 / 3,856 and 2,409 / 3,371, random reads 60k / 66k
   // and 45k / 53k IOPS, sequential rows equal. An idle mount still polls
@@ -102,15 +103,6 @@ bool ResolveMountpoint(const std::string& path, std::string* absolute, std::stri
   return true;
 }
 
-int Fail(puffs::DaemonReport& report, const std::string& why) {
-  if (report.is_daemon()) {
-    report.ReportFailure(why);
-  } else {
-    fprintf(stderr, "%s: %s\n", kProgram, why.c_str());
-  }
-  return 1;
-}
-
 int MountAndRun(const client::MountSettings& settings, const std::string& mountpoint,
                 const CommandLine& cl, puffs::DaemonReport& report) {
   const bool debug = cl.debug;
@@ -119,7 +111,7 @@ int MountAndRun(const client::MountSettings& settings, const std::string& mountp
   puffs::BlockTerminationSignals();
   remote::RemoteVolume::ConnectError error;
   auto volume = remote::RemoteVolume::Connect(settings.remote, &error);
-  if (!volume) return Fail(report, error.message);
+  if (!volume) return report.Fail(kProgram, error.message);
   puffs::Ops ops;
   puffs::Usermount um(ops);
   client::RemoteFs fs(std::move(volume), um.loop(), settings.fs);
@@ -139,7 +131,7 @@ int MountAndRun(const client::MountSettings& settings, const std::string& mountp
     um.loop().AddTimer(puffs::EventLoop::Clock::now(),
                        [mountpoint] { client::RaiseReadahead(mountpoint, 2048); });
   };
-  if (um.Mount(mountpoint, {}, &why) != 0) return Fail(report, why);
+  if (um.Mount(mountpoint, {}, &why) != 0) return report.Fail(kProgram, why);
   spdlog::debug("event=mounted source={}/{} mountpoint={}", settings.remote.target,
                settings.remote.volume, mountpoint);
   // Other sessions' changes, pushed by the server: long kernel timeouts.
@@ -185,6 +177,6 @@ int main(int argc, char** argv) {
   } catch (const std::system_error& e) {
     // The loop's own fds (epoll, eventfd, timerfd, signalfd) could not be
     // made: out of file descriptors or memory.
-    return Fail(report, e.what());
+    return report.Fail(kProgram, e.what());
   }
 }

@@ -19,11 +19,10 @@ Result<StatFs> VolumeImpl::Statfs() {
     out.bfree = out.bavail = out.blocks > used ? out.blocks - used : 0;
   } else {
     struct statvfs fs {};
-    if (real_fs_ && statvfs(path_.c_str(), &fs) == 0) {
+    if (room_ != nullptr && statvfs(path_.c_str(), &fs) == 0) {
       out.blocks = fs.f_blocks * fs.f_frsize / bs;
       out.bfree = fs.f_bfree * fs.f_frsize / bs;
-      // What a writer can still use: RocksDB's headroom is not offered
-      // (room_ exists on every real filesystem).
+      // What a writer can still use: RocksDB's headroom is not offered.
       const uint64_t avail = fs.f_bavail * fs.f_frsize, kept = room_->Kept();
       out.bavail = (avail > kept ? avail - kept : 0) / bs;
     } else {
